@@ -1,0 +1,49 @@
+# VendorEval. `make run` starts the app on SQLite with the catalog and a demo account; `make test` runs every test.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: run test bench serve venv system-deps setup-db clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -r requirements-dev.txt
+	touch $@
+
+venv: $(VENV)/.installed
+
+# Chromium (browser tests) and Pango/HarfBuzz (WeasyPrint) come from Debian's packages.
+system-deps:
+	@bash scripts/system-deps.sh
+
+setup-db: venv
+	mkdir -p var
+	DEBUG=1 $(PY) manage.py migrate --no-input
+	DEBUG=1 $(PY) manage.py load_catalog
+	DEBUG=1 $(PY) manage.py seed_demo
+
+run: venv system-deps setup-db
+	@echo ""
+	@echo "  VendorEval is starting on http://$(HOST):$(PORT)/"
+	@echo "  Log in with the demo account:  username demo   password vendoreval-demo"
+	@echo "  Catalog admin (staff):          http://$(HOST):$(PORT)/admin/  (same demo account)"
+	@echo ""
+	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+
+test: venv system-deps
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+bench: venv system-deps
+	$(PY) bench/run.py
+
+serve: venv
+	bash scripts/serve.sh
+
+clean:
+	rm -rf var/ .pytest_cache

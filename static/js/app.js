@@ -1,0 +1,1 @@
+// VendorEval: small progressive enhancements. The app works without it.

@@ -1,0 +1,65 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from vendoreval.evaluations.access import MANAGE, organisation_access
+
+from . import services
+from .models import Invitation, Membership, Role
+
+
+@organisation_access(MANAGE)
+@require_http_methods(["GET", "POST"])
+def members(request: HttpRequest, organisation) -> HttpResponse:
+    errors: dict[str, str] = {}
+    email, role = "", Role.EVALUATOR
+    if request.method == "POST":
+        email, role = request.POST.get("email", "").strip(), request.POST.get("role", "")
+        try:
+            validate_email(email)
+        except ValidationError:
+            errors["email"] = "Enter a valid email address, for example anna.muller@example.eu."
+        if role not in Role.values:
+            errors["role"] = "Choose owner, evaluator or viewer."
+        if not errors:
+            services.invitation_create(organisation=organisation, email=email, role=role, invited_by=request.user,
+                                       base_url=request.build_absolute_uri("/")[:-1])
+            messages.success(request, f"Invitation sent to {email}.")
+            return redirect("members", org=organisation.slug)
+    return render(request, "accounts/members.html", {
+        "organisation": organisation, "errors": errors, "email": email, "role": role, "roles": Role.choices,
+        "memberships": organisation.memberships.select_related("user"),
+        "invitations": [i for i in organisation.invitations.all() if i.is_open],
+    }, status=400 if errors else 200)
+
+
+@organisation_access(MANAGE)
+@require_POST
+def member_remove(request: HttpRequest, organisation, membership_id: int) -> HttpResponse:
+    membership = get_object_or_404(Membership, pk=membership_id, organisation=organisation)
+    try:
+        services.membership_remove(membership=membership)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(request, f"{membership.user.get_username()} no longer belongs to {organisation.name}.")
+    return redirect("members", org=organisation.slug)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = Invitation.objects.select_related("organisation").filter(token=token).first()
+    if invitation is None:
+        raise Http404("No such invitation")
+    error = "" if invitation.is_open else "This invitation has expired or was already used. Ask the owner for a new one."
+    if request.method == "POST" and not error:
+        services.invitation_accept(invitation=invitation, user=request.user)
+        messages.success(request, f"You joined {invitation.organisation.name} as {invitation.get_role_display().lower()}.")
+        return redirect("home")
+    return render(request, "accounts/invitation.html", {"invitation": invitation, "error": error},
+                  status=410 if error else 200)

@@ -1,0 +1,170 @@
+"""Write a validated catalog bundle into the database (one transaction) and read it back out for export."""
+
+from __future__ import annotations
+
+import dataclasses
+from decimal import Decimal
+from pathlib import Path
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+
+from vendoreval.checklist.models import Area, ChecklistVersion, CsfObjective, Criterion, SectorPreset
+
+from . import schema
+from .files import CatalogBundle, read_catalog
+from .models import (
+    Answer,
+    CatalogRelease,
+    Company,
+    Country,
+    Evidence,
+    Law,
+    Offering,
+    Qualification,
+    Shareholding,
+    Subprocessor,
+)
+
+
+@dataclasses.dataclass
+class LoadSummary:
+    checklist_version: str
+    countries: int
+    companies: int
+    offerings: int
+    answers: int
+    removed_offerings: list[str]
+
+
+def _upsert(model: type[models.Model], lookup: dict, values: dict) -> models.Model:
+    """Create or update; saves (and so records history) only when something changed."""
+    obj = model.objects.filter(**lookup).first()
+    if obj is None:
+        return model.objects.create(**lookup, **values)
+    changed = [name for name, value in values.items() if getattr(obj, name) != value]
+    if changed:
+        for name in changed:
+            setattr(obj, name, values[name])
+        obj.save(update_fields=changed)
+    return obj
+
+
+def _replace_evidence(obj: models.Model, evidence: list[schema.EvidenceData]) -> None:
+    content_type = ContentType.objects.get_for_model(obj)
+    Evidence.objects.filter(content_type=content_type, object_id=obj.pk).delete()
+    Evidence.objects.bulk_create(
+        Evidence(content_type=content_type, object_id=obj.pk, position=i, url=str(e.url), title=e.title,
+                 source_date=e.source_date, accessed=e.accessed, confidence=e.confidence.value, note=e.note)
+        for i, e in enumerate(evidence)
+    )
+
+
+def load_checklist(data: schema.ChecklistData) -> ChecklistVersion:
+    checklist = _upsert(ChecklistVersion, {"version": data.version}, {
+        "published": data.published, "reference_notes": data.reference_notes,
+        "classification_rules": [r.model_dump(mode="json") for r in data.classification_rules],
+        "regulation_rules": [r.model_dump(mode="json") for r in data.regulation_rules],
+    })
+    objectives = {o.key: _upsert(CsfObjective, {"checklist": checklist, "key": o.key}, {"name": o.name, "weight": o.weight})
+                  for o in data.csf_objectives}
+    areas = {a.key: _upsert(Area, {"checklist": checklist, "key": a.key},
+                            {"name": a.name, "csf_objectives": list(a.csf_objectives)})
+             for a in data.areas}
+    for position, c in enumerate(data.criteria):
+        _upsert(Criterion, {"checklist": checklist, "key": c.key}, {
+            "area": areas[c.area], "position": position, "title": c.title, "question": c.question,
+            "csf_objective": objectives.get(c.csf_objective) if c.csf_objective else None,
+            "references": list(c.references), "derived": c.derived,
+            "buyer_controlled_when_self_hosted": c.buyer_controlled_when_self_hosted,
+            "levels": {str(level): meaning for level, meaning in c.levels.items()},
+        })
+    for position, p in enumerate(data.sector_presets):
+        _upsert(SectorPreset, {"checklist": checklist, "key": p.key},
+                {"position": position, "name": p.name, "weights": dict(p.weights), "must_haves": dict(p.must_haves)})
+    Criterion.objects.filter(checklist=checklist).exclude(key__in=[c.key for c in data.criteria]).delete()
+    SectorPreset.objects.filter(checklist=checklist).exclude(key__in=[p.key for p in data.sector_presets]).delete()
+    Area.objects.filter(checklist=checklist).exclude(key__in=list(areas)).delete()
+    CsfObjective.objects.filter(checklist=checklist).exclude(key__in=list(objectives)).delete()
+    return checklist
+
+
+def _load_jurisdictions(data: schema.JurisdictionsData) -> None:
+    laws = {}
+    for law in data.laws:
+        laws[law.key] = _upsert(Law, {"key": law.key}, {"name": law.name, "summary": law.summary})
+        _replace_evidence(laws[law.key], law.evidence)
+    for c in data.countries:
+        country = _upsert(Country, {"code": c.code}, {"name": c.name, "eu": c.eu, "eea": c.eea})
+        country.laws.set([laws[key] for key in c.laws])
+
+
+def _load_companies(data: schema.CompaniesData) -> dict[str, Company]:
+    companies = {}
+    for c in data.companies:
+        companies[c.key] = _upsert(Company, {"key": c.key}, {
+            "name": c.name, "country_id": c.country, "description": c.description,
+            "pending_change_of_control": c.pending_change_of_control,
+        })
+        _replace_evidence(companies[c.key], c.evidence)
+    for c in data.companies:
+        company = _upsert(Company, {"key": c.key}, {"parent": companies[c.parent] if c.parent else None})
+        company.shareholdings.all().delete()
+        for position, s in enumerate(c.shareholders):
+            holding = Shareholding.objects.create(
+                company=company, position=position,
+                holder_company=companies.get(s.holder), holder_name="" if s.holder in companies else s.holder,
+                stake_percent=Decimal(str(s.stake_percent)) if s.stake_percent is not None else None, note=s.note)
+            _replace_evidence(holding, s.evidence)
+    return companies
+
+
+def _load_offering(o: schema.OfferingData, companies: dict[str, Company], criteria: dict[str, Criterion]) -> int:
+    offering = _upsert(Offering, {"key": o.key}, {
+        "name": o.name, "vendor": companies[o.vendor],
+        "model_provider": companies[o.model_provider] if o.model_provider else None, "product": o.product,
+        "deployment_mode": o.deployment_mode.value,
+        "hosting_operator": companies[o.hosting_operator] if o.hosting_operator else None,
+        "model_licence": o.model_licence, "summary": o.summary,
+        "links": [{"title": link.title, "url": str(link.url)} for link in o.links], "organisation": None,
+    })
+    offering.processing_regions.set(o.processing_regions)
+    offering.subprocessors.all().delete()
+    for position, sub in enumerate(o.subprocessors):
+        row = Subprocessor.objects.create(offering=offering, position=position, company=companies[sub.company],
+                                          role=sub.role)
+        _replace_evidence(row, sub.evidence)
+    offering.qualifications.all().delete()
+    for position, q in enumerate(o.sovereign_qualifications):
+        row = Qualification.objects.create(offering=offering, position=position, name=q.name)
+        _replace_evidence(row, q.evidence)
+    kept = []
+    for key, a in o.answers.items():
+        status = Answer.LEVEL if a.level is not None else Answer.UNKNOWN if a.unknown else Answer.BUYER_CONTROLLED
+        answer = _upsert(Answer, {"offering": offering, "criterion": criteria[key]},
+                         {"status": status, "level": a.level, "rationale": a.rationale})
+        _replace_evidence(answer, a.evidence)
+        kept.append(answer.pk)
+    offering.answers.exclude(pk__in=kept).delete()
+    return len(o.answers)
+
+
+@transaction.atomic
+def catalog_load(*, bundle: CatalogBundle) -> LoadSummary:
+    checklist = load_checklist(bundle.checklist)
+    _load_jurisdictions(bundle.jurisdictions)
+    companies = _load_companies(bundle.companies)
+    criteria = {c.key: c for c in checklist.criteria.all()}
+    answers = sum(_load_offering(o, companies, criteria) for o in bundle.offerings)
+    stale = Offering.objects.filter(organisation__isnull=True).exclude(key__in=[o.key for o in bundle.offerings])
+    removed = sorted(stale.values_list("key", flat=True))
+    stale.delete()
+    CatalogRelease.objects.all().delete()
+    CatalogRelease.objects.create(as_of=bundle.meta.as_of, title=bundle.meta.title, notes=bundle.meta.notes)
+    return LoadSummary(checklist.version, len(bundle.jurisdictions.countries), len(companies), len(bundle.offerings),
+                       answers, removed)
+
+
+def catalog_load_files(*, root: Path | str) -> LoadSummary:
+    """Validate every file first (pure), then write everything in one transaction: a bad file loads nothing."""
+    return catalog_load(bundle=read_catalog(root))

@@ -1,0 +1,265 @@
+"""The sovereignty domain: jurisdictions, companies and their chains, offerings, answers and their evidence."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from .schema import DEPLOYMENT_MODE_LABELS, Confidence, DeploymentMode
+
+
+class Evidence(models.Model):
+    """A dated source for a fact: an answer, a company's headquarters, a shareholding, a sub-processor, a law."""
+
+    CONFIDENCE_CHOICES = [(c.value, c.label) for c in Confidence]
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    subject = GenericForeignKey("content_type", "object_id")
+    position = models.PositiveSmallIntegerField(default=0)
+    url = models.URLField(max_length=500)
+    title = models.CharField(max_length=300, blank=True)
+    source_date = models.DateField(null=True, blank=True, help_text="Leave empty when the source is undated")
+    accessed = models.DateField()
+    confidence = models.CharField(max_length=12, choices=CONFIDENCE_CHOICES)
+    note = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["content_type", "object_id", "position", "pk"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+        verbose_name_plural = "evidence"
+
+    def __str__(self) -> str:
+        return self.title or self.url
+
+    def is_stale(self, today: dt.date) -> bool:
+        reference = self.source_date or self.accessed
+        return (today - reference).days > settings.VENDOREVAL_STALE_AFTER_DAYS
+
+
+class Law(models.Model):
+    key = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(max_length=120)
+    summary = models.TextField()
+    evidence = GenericRelation(Evidence)
+
+    class Meta:
+        ordering = ["key"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Country(models.Model):
+    code = models.CharField(max_length=2, primary_key=True)
+    name = models.CharField(max_length=80)
+    eu = models.BooleanField("EU member", default=False)
+    eea = models.BooleanField("EEA member", default=False)
+    laws = models.ManyToManyField(Law, blank=True, related_name="countries",
+                                  help_text="Laws that let this country's authorities reach data its companies hold "
+                                            "abroad")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "countries"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+class Company(models.Model):
+    key = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(max_length=200)
+    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="companies",
+                                help_text="Headquarters jurisdiction")
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="subsidiaries")
+    description = models.TextField(blank=True)
+    pending_change_of_control = models.TextField(blank=True)
+    evidence = GenericRelation(Evidence)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "companies"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.country_id})"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        seen = {self.pk}
+        parent = self.parent
+        while parent is not None:
+            if parent.pk in seen:
+                raise ValidationError({"parent": "This parent would make the ownership chain cyclic."})
+            seen.add(parent.pk)
+            parent = parent.parent
+
+
+class Shareholding(models.Model):
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="shareholdings")
+    position = models.PositiveSmallIntegerField(default=0)
+    holder_company = models.ForeignKey(Company, null=True, blank=True, on_delete=models.PROTECT,
+                                       related_name="holdings")
+    holder_name = models.CharField(max_length=200, blank=True, help_text="When the holder is not a catalog company")
+    stake_percent = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True,
+                                        help_text="Empty when the stake is not disclosed")
+    note = models.TextField(blank=True)
+    evidence = GenericRelation(Evidence)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["company", "position", "pk"]
+
+    def __str__(self) -> str:
+        stake = f" {self.stake_percent}%" if self.stake_percent is not None else ""
+        return f"{self.holder}{stake} of {self.company.name}"
+
+    @property
+    def holder(self) -> str:
+        return self.holder_company.name if self.holder_company else self.holder_name
+
+
+class CatalogRelease(models.Model):
+    """The loaded catalog's as-of date (the latest row is current)."""
+
+    as_of = models.DateField()
+    title = models.CharField(max_length=200)
+    notes = models.TextField(blank=True)
+    loaded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-loaded_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.title} as of {self.as_of}"
+
+
+class OfferingQuerySet(models.QuerySet):
+    def visible_to(self, organisations=()) -> OfferingQuerySet:
+        """The shared catalog plus the private offerings of the given organisations."""
+        return self.filter(models.Q(organisation__isnull=True) | models.Q(organisation__in=list(organisations)))
+
+
+class Offering(models.Model):
+    MODE_CHOICES = [(m.value, DEPLOYMENT_MODE_LABELS[m]) for m in DeploymentMode]
+
+    key = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(max_length=200)
+    vendor = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="offerings",
+                               help_text="Contracting entity")
+    model_provider = models.ForeignKey(Company, null=True, blank=True, on_delete=models.PROTECT,
+                                       related_name="models_offered")
+    product = models.CharField(max_length=200)
+    deployment_mode = models.CharField(max_length=32, choices=MODE_CHOICES)
+    hosting_operator = models.ForeignKey(Company, null=True, blank=True, on_delete=models.PROTECT,
+                                         related_name="hosted_offerings",
+                                         help_text="Empty when the buyer hosts it")
+    processing_regions = models.ManyToManyField(Country, blank=True, related_name="offerings")
+    model_licence = models.CharField(max_length=200, blank=True)
+    summary = models.TextField(blank=True)
+    links = models.JSONField(default=list, blank=True, help_text='[{"title": ..., "url": ...}]')
+    organisation = models.ForeignKey("accounts.Organisation", null=True, blank=True, on_delete=models.CASCADE,
+                                     related_name="private_offerings",
+                                     help_text="Set for an organisation's private offering; empty for the shared "
+                                               "catalog")
+    history = HistoricalRecords(m2m_fields=[processing_regions])
+
+    objects = OfferingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def mode(self) -> DeploymentMode:
+        return DeploymentMode(self.deployment_mode)
+
+    @property
+    def buyer_hosted(self) -> bool:
+        return self.hosting_operator_id is None
+
+
+class Subprocessor(models.Model):
+    offering = models.ForeignKey(Offering, on_delete=models.CASCADE, related_name="subprocessors")
+    position = models.PositiveSmallIntegerField(default=0)
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="subprocessing")
+    role = models.CharField(max_length=200)
+    evidence = GenericRelation(Evidence)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["offering", "position", "pk"]
+        verbose_name = "sub-processor"
+
+    def __str__(self) -> str:
+        return f"{self.company.name} ({self.role})"
+
+
+class Qualification(models.Model):
+    """A sovereign qualification (SecNumCloud, BSI C5 type 2) that covers the offering."""
+
+    offering = models.ForeignKey(Offering, on_delete=models.CASCADE, related_name="qualifications")
+    position = models.PositiveSmallIntegerField(default=0)
+    name = models.CharField(max_length=120)
+    evidence = GenericRelation(Evidence)
+
+    class Meta:
+        ordering = ["offering", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Answer(models.Model):
+    LEVEL = "level"
+    UNKNOWN = "unknown"
+    BUYER_CONTROLLED = "buyer_controlled"
+    STATUS_CHOICES = [(LEVEL, "Level"), (UNKNOWN, "Unknown"), (BUYER_CONTROLLED, "Buyer-controlled")]
+
+    offering = models.ForeignKey(Offering, on_delete=models.CASCADE, related_name="answers")
+    criterion = models.ForeignKey("checklist.Criterion", on_delete=models.PROTECT, related_name="answers")
+    status = models.CharField(max_length=20, choices=STATUS_CHOICES, default=LEVEL)
+    level = models.PositiveSmallIntegerField(null=True, blank=True, choices=[(i, str(i)) for i in range(5)])
+    rationale = models.TextField(blank=True)
+    evidence = GenericRelation(Evidence)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["offering", "criterion__position"]
+        constraints = [
+            models.UniqueConstraint(fields=["offering", "criterion"], name="one_answer_per_criterion"),
+            models.CheckConstraint(
+                condition=(models.Q(status="level", level__isnull=False, level__lte=4)
+                           | (~models.Q(status="level") & models.Q(level__isnull=True))),
+                name="level_only_with_level_status",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.offering} {self.criterion.key}: {self.display_level}"
+
+    @property
+    def display_level(self) -> str:
+        if self.status == self.LEVEL:
+            return str(self.level)
+        return self.get_status_display().lower()
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self.status == self.LEVEL and self.level is None:
+            raise ValidationError({"level": "Give a level 0–4, or mark the answer unknown."})
+        if self.status != self.LEVEL and self.level is not None:
+            raise ValidationError({"level": "Only answers with status 'Level' carry a level."})
+        if self.status == self.UNKNOWN and not self.rationale.strip():
+            raise ValidationError({"rationale": "Say what was looked for and not found."})

@@ -1,0 +1,279 @@
+"""Pydantic models of the version-controlled catalog files (data/checklist.yaml, data/catalog/**).
+
+These models are the single definition of what a valid data file is: the loader validates with them, the exporter
+writes through them, and analysts' mistakes are reported from their error locations.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, StringConstraints, field_validator, model_validator
+
+Key = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)]
+CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
+CriterionKey = Annotated[str, StringConstraints(pattern=r"^[A-Z][0-9]{1,2}$")]
+Level = Annotated[int, Field(ge=0, le=4)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DeploymentMode(StrEnum):
+    PUBLIC_API = "public_api"
+    THIRD_PARTY_CLOUD = "third_party_cloud"
+    DEDICATED_CLOUD = "dedicated_cloud"
+    ON_PREMISES = "on_premises"
+    SELF_HOSTED_OPEN_WEIGHTS = "self_hosted_open_weights"
+
+    @property
+    def label(self) -> str:
+        return DEPLOYMENT_MODE_LABELS[self]
+
+
+DEPLOYMENT_MODE_LABELS = {
+    DeploymentMode.PUBLIC_API: "Public API (vendor-hosted)",
+    DeploymentMode.THIRD_PARTY_CLOUD: "Hosted by a third-party cloud",
+    DeploymentMode.DEDICATED_CLOUD: "Dedicated / private cloud",
+    DeploymentMode.ON_PREMISES: "On-premises software",
+    DeploymentMode.SELF_HOSTED_OPEN_WEIGHTS: "Open weights, self-hosted",
+}
+
+
+class Confidence(StrEnum):
+    CONFIRMED = "confirmed"
+    THIRD_PARTY = "third_party"
+    INFERRED = "inferred"
+
+    @property
+    def label(self) -> str:
+        return {"confirmed": "confirmed", "third_party": "third-party", "inferred": "inferred"}[self.value]
+
+
+# --- checklist -----------------------------------------------------------------------------------------------
+
+
+class CsfObjectiveData(Strict):
+    key: Annotated[str, StringConstraints(pattern=r"^SOV-[1-8]$")]
+    name: str
+    weight: Annotated[float, Field(ge=0)]
+
+
+class AreaData(Strict):
+    key: Annotated[str, StringConstraints(pattern=r"^[A-Z]$")]
+    name: str
+    csf_objectives: list[str]
+
+
+class CriterionData(Strict):
+    key: CriterionKey
+    area: str
+    title: str
+    question: str
+    csf_objective: str | None = None
+    references: list[str] = []
+    derived: bool = False
+    buyer_controlled_when_self_hosted: bool = False
+    levels: dict[Level, str]
+
+    @field_validator("levels")
+    @classmethod
+    def _has_top_and_bottom(cls, levels: dict[int, str]) -> dict[int, str]:
+        if 0 not in levels or 4 not in levels:
+            raise ValueError("a ladder must define level 0 and level 4")
+        return dict(sorted(levels.items(), reverse=True))
+
+
+class SectorPresetData(Strict):
+    key: Key
+    name: str
+    weights: dict[str, Annotated[float, Field(ge=0)]]
+    must_haves: dict[CriterionKey, Level] = {}
+
+
+class ClassificationRuleData(Strict):
+    classification: str
+    must_haves: dict[CriterionKey, Level]
+
+
+class RegulationRuleData(Strict):
+    key: Key
+    name: str
+    must_haves: dict[CriterionKey, Level] = {}
+
+
+class ChecklistData(Strict):
+    version: str
+    published: dt.date
+    reference_notes: str = ""
+    csf_objectives: list[CsfObjectiveData]
+    areas: list[AreaData]
+    criteria: list[CriterionData]
+    sector_presets: list[SectorPresetData] = []
+    classification_rules: list[ClassificationRuleData] = []
+    regulation_rules: list[RegulationRuleData] = []
+
+    @model_validator(mode="after")
+    def _references_resolve(self) -> ChecklistData:
+        areas = {a.key for a in self.areas}
+        objectives = {o.key for o in self.csf_objectives}
+        criteria = {c.key for c in self.criteria}
+        for c in self.criteria:
+            if c.area not in areas:
+                raise ValueError(f"criterion {c.key}: unknown area {c.area!r}; expected one of {sorted(areas)}")
+            if c.csf_objective is not None and c.csf_objective not in objectives:
+                raise ValueError(f"criterion {c.key}: unknown CSF objective {c.csf_objective!r}")
+        for p in self.sector_presets:
+            if set(p.weights) != areas:
+                raise ValueError(f"sector preset {p.key}: weights must name every area {sorted(areas)}")
+        rules = [("sector preset", p.key, p.must_haves) for p in self.sector_presets]
+        rules += [("classification rule", r.classification, r.must_haves) for r in self.classification_rules]
+        rules += [("regulation rule", r.key, r.must_haves) for r in self.regulation_rules]
+        for kind, name, must_haves in rules:
+            for key in must_haves:
+                if key not in criteria:
+                    raise ValueError(f"{kind} {name}: unknown criterion {key!r}")
+        return self
+
+
+# --- jurisdictions -------------------------------------------------------------------------------------------
+
+
+class EvidenceData(Strict):
+    url: HttpUrl
+    title: str = ""
+    source_date: dt.date | None = None  # None: the source is undated
+    accessed: dt.date
+    confidence: Confidence
+    note: str = ""
+
+
+class LawData(Strict):
+    key: Key
+    name: str
+    summary: str
+    evidence: list[EvidenceData] = []
+
+
+class CountryData(Strict):
+    code: CountryCode
+    name: str
+    eu: bool = False
+    eea: bool = False
+    laws: list[Key] = []  # extraterritorial-access laws binding companies of this country
+
+
+class JurisdictionsData(Strict):
+    laws: list[LawData]
+    countries: list[CountryData]
+
+    @model_validator(mode="after")
+    def _laws_resolve(self) -> JurisdictionsData:
+        known = {law.key for law in self.laws}
+        for country in self.countries:
+            for law in country.laws:
+                if law not in known:
+                    raise ValueError(f"country {country.code}: unknown law {law!r}")
+        return self
+
+
+# --- companies -----------------------------------------------------------------------------------------------
+
+
+class ShareholdingData(Strict):
+    holder: str  # a company key from companies.yaml, or a free-text holder name
+    stake_percent: Annotated[float, Field(gt=0, le=100)] | None = None  # None: stake not disclosed
+    note: str = ""
+    evidence: list[EvidenceData] = Field(min_length=1)
+
+
+class CompanyData(Strict):
+    key: Key
+    name: str
+    country: CountryCode
+    parent: Key | None = None
+    description: str = ""
+    pending_change_of_control: str = ""
+    shareholders: list[ShareholdingData] = []
+    evidence: list[EvidenceData] = Field(min_length=1)  # sources for the headquarters and parent facts
+
+
+class CompaniesData(Strict):
+    companies: list[CompanyData]
+
+
+# --- offerings -----------------------------------------------------------------------------------------------
+
+
+class AnswerData(Strict):
+    """One checklist answer. Exactly one of: a level with evidence, unknown with a reason, or buyer-controlled."""
+
+    level: Level | None = None
+    unknown: bool = False
+    buyer_controlled: bool = False
+    rationale: str = ""
+    evidence: list[EvidenceData] = []
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> AnswerData:
+        kinds = [self.level is not None, self.unknown, self.buyer_controlled]
+        if sum(kinds) != 1:
+            raise ValueError("give exactly one of: level (with evidence), unknown: true (with rationale), "
+                             "buyer_controlled: true")
+        if self.level is not None and not self.evidence:
+            raise ValueError("a level needs at least one evidence entry (url, accessed, confidence); "
+                             "without a source the answer is unknown")
+        if self.unknown and not self.rationale.strip():
+            raise ValueError("an unknown answer needs a rationale saying what was looked for")
+        return self
+
+
+class LinkData(Strict):
+    title: str
+    url: HttpUrl
+
+
+class SubprocessorData(Strict):
+    company: Key
+    role: str
+    evidence: list[EvidenceData] = Field(min_length=1)
+
+
+class QualificationData(Strict):
+    name: str  # e.g. SecNumCloud 3.2, BSI C5 type 2 — a sovereign qualification covering this service
+    evidence: list[EvidenceData] = Field(min_length=1)
+
+
+class OfferingData(Strict):
+    key: Key
+    name: str
+    vendor: Key  # contracting entity (company key)
+    model_provider: Key | None = None
+    product: str
+    deployment_mode: DeploymentMode
+    hosting_operator: Key | None = None  # None: the buyer hosts it
+    processing_regions: list[CountryCode] = []
+    model_licence: str = ""
+    summary: str = ""
+    links: list[LinkData] = []
+    subprocessors: list[SubprocessorData] = []
+    sovereign_qualifications: list[QualificationData] = []
+    answers: dict[CriterionKey, AnswerData]
+
+    @model_validator(mode="after")
+    def _hosting_matches_mode(self) -> OfferingData:
+        if self.hosting_operator is None and self.deployment_mode not in (
+            DeploymentMode.SELF_HOSTED_OPEN_WEIGHTS, DeploymentMode.ON_PREMISES
+        ):
+            raise ValueError("hosting_operator is required unless the buyer hosts the offering "
+                             "(on_premises or self_hosted_open_weights)")
+        return self
+
+
+class CatalogMeta(Strict):
+    as_of: dt.date
+    title: str = "VendorEval starting catalog"
+    notes: str = ""

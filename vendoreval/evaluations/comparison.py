@@ -1,0 +1,56 @@
+"""Side-by-side comparison of 2–6 offerings per area and criterion, with differences marked."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from vendoreval.scoring.models import CriterionResult, OfferingResult
+
+from .charts import area_profile_svg
+from .context import EvaluationContext
+
+
+@dataclasses.dataclass(frozen=True)
+class Row:
+    key: str
+    title: str
+    cells: list[CriterionResult]
+    differs: bool
+
+
+@dataclasses.dataclass(frozen=True)
+class AreaBlock:
+    key: str
+    name: str
+    scores: list[float]
+    differs: bool
+    rows: list[Row]
+
+
+@dataclasses.dataclass(frozen=True)
+class ComparisonTable:
+    offerings: list[OfferingResult]
+    areas: list[AreaBlock]
+    chart: str
+
+
+def comparison_table(outcome, keys: list[str], context: EvaluationContext) -> ComparisonTable:
+    by_key = {r.key: r for r in (*outcome.result.ranking, *outcome.result.excluded)}
+    offerings = [by_key[k] for k in keys]
+    criteria = {c.key: c for c in context.criteria}
+    blocks = []
+    for area in context.spec.areas:
+        scores = [next(a.score for a in o.areas if a.area == area.key) for o in offerings]
+        rows = []
+        for c in context.criteria:
+            if c.area.key != area.key:
+                continue
+            cells = [next(r for r in o.criteria if r.criterion == c.key) for o in offerings]
+            shown = {(cell.level, cell.unknown) for cell in cells}
+            rows.append(Row(c.key, criteria[c.key].title, cells, differs=len(shown) > 1))
+        blocks.append(AreaBlock(area.key, area.name, scores, len({round(s, 1) for s in scores}) > 1, rows))
+    chart = area_profile_svg([(a.key, a.name) for a in context.spec.areas],
+                             [(o.name, [next(a.score for a in o.areas if a.area == area.key)
+                                        for area in context.spec.areas]) for o in offerings],
+                             title="Area profile of the compared offerings (0–100)")
+    return ComparisonTable(offerings, blocks, chart)

@@ -1,0 +1,63 @@
+"""What an evaluation is read against: the checklist, its presets and rules, the countries. Loaded once per request."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from vendoreval.catalog.models import Country
+from vendoreval.catalog.schema import DEPLOYMENT_MODE_LABELS, DeploymentMode
+from vendoreval.checklist.models import ChecklistVersion, Criterion
+from vendoreval.checklist.selectors import checklist_spec
+from vendoreval.scoring.models import ChecklistSpec
+
+from .models import Classification
+
+
+@dataclasses.dataclass(frozen=True)
+class EvaluationContext:
+    checklist: ChecklistVersion
+    spec: ChecklistSpec
+    criteria: tuple[Criterion, ...]
+    presets: dict[str, dict]  # key -> {key, name, weights, must_haves}
+    countries: tuple[Country, ...]
+    default_trusted: tuple[str, ...]
+
+    @property
+    def criterion_order(self) -> list[str]:
+        return [c.key for c in self.criteria]
+
+    @property
+    def criteria_by_key(self) -> dict[str, Criterion]:
+        return {c.key: c for c in self.criteria}
+
+    @property
+    def area_names(self) -> dict[str, str]:
+        return {a.key: a.name for a in self.spec.areas}
+
+    @property
+    def regulations(self) -> list[dict]:
+        return list(self.checklist.regulation_rules)
+
+    @property
+    def mode_choices(self) -> list[tuple[str, str]]:
+        return [(m.value, DEPLOYMENT_MODE_LABELS[m]) for m in DeploymentMode]
+
+    @property
+    def classification_choices(self) -> list[tuple[str, str]]:
+        return list(Classification.choices)
+
+    def preset(self, key: str) -> dict | None:
+        return self.presets.get(key)
+
+
+def evaluation_context(checklist: ChecklistVersion) -> EvaluationContext:
+    countries = tuple(Country.objects.order_by("name"))
+    return EvaluationContext(
+        checklist=checklist,
+        spec=checklist_spec(checklist),
+        criteria=tuple(checklist.criteria.select_related("area", "csf_objective").order_by("position", "key")),
+        presets={p.key: {"key": p.key, "name": p.name, "weights": p.weights, "must_haves": p.must_haves}
+                 for p in checklist.sector_presets.order_by("position")},
+        countries=countries,
+        default_trusted=tuple(sorted(c.code for c in countries if c.eu or c.eea)),
+    )

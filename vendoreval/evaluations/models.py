@@ -1,0 +1,69 @@
+"""An evaluation is one procurement exercise of an organisation: its requirement profile, shortlist and history.
+
+The buyer's answers are stored as they were given (JSON per question) so every change can be audited field by field;
+the scoring core receives them validated as a `RequirementProfile`.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class Classification(models.TextChoices):
+    PUBLIC = "public", "Public"
+    INTERNAL = "internal", "Internal"
+    CONFIDENTIAL = "confidential", "Confidential"
+    RESTRICTED = "restricted", "Restricted / secret"
+
+
+class Evaluation(models.Model):
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="evaluations")
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=80)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    checklist = models.ForeignKey("checklist.ChecklistVersion", on_delete=models.PROTECT, related_name="evaluations")
+    catalog_as_of = models.DateField(null=True, blank=True, help_text="Catalog as-of date the results were scored against")
+
+    # The questionnaire. Empty means "not answered yet".
+    sector = models.CharField(max_length=40, blank=True)
+    classification = models.CharField(max_length=20, choices=Classification.choices, blank=True)
+    use_cases = models.TextField(blank=True)
+    trusted_countries = models.JSONField(default=list, blank=True)
+    acceptable_modes = models.JSONField(default=list, blank=True)
+    regulations = models.JSONField(default=list, blank=True)
+    area_weights = models.JSONField(default=dict, blank=True)
+    must_haves = models.JSONField(default=dict, blank=True, help_text="Buyer-set minimum level per criterion")
+    seal_minimums = models.JSONField(default=dict, blank=True, help_text="Minimum SEAL per CSF objective")
+    overrides = models.JSONField(default=dict, blank=True,
+                                 help_text="Rule-added must-haves the buyer lowered or dropped: {key: {level, reason}}")
+    own_hosting_levels = models.JSONField(default=dict, blank=True)
+    shortlist = models.JSONField(default=list, blank=True, help_text="Offering keys for comparison and the report")
+
+    class Meta:
+        ordering = ["-updated_at"]
+        constraints = [models.UniqueConstraint(fields=["organisation", "slug"], name="unique_evaluation_slug")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AuditEvent(models.Model):
+    """Who changed what in an evaluation, and when; also report generation."""
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="audit_events")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    action = models.CharField(max_length=40)  # created, changed, report_generated, ...
+    field = models.CharField(max_length=60, blank=True)
+    old_value = models.JSONField(null=True, blank=True)
+    new_value = models.JSONField(null=True, blank=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.field}"

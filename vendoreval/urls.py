@@ -1,0 +1,22 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from vendoreval.accounts import views as account_views
+from vendoreval.catalog import views as catalog_views
+
+admin.site.site_header = "VendorEval catalog administration"
+admin.site.site_title = "VendorEval admin"
+
+urlpatterns = [
+    path("", account_views.home, name="home"),
+    path("health/", account_views.health, name="health"),
+    path("accounts/login/", account_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("vendoreval.accounts.urls")),
+    path("catalog/", catalog_views.catalog_list, name="catalog"),
+    path("catalog/<slug:key>/", catalog_views.offering_detail, name="offering"),
+    path("o/<slug:org>/", include("vendoreval.evaluations.urls")),
+    path("o/<slug:org>/", include("vendoreval.reports.urls")),
+    path("admin/", admin.site.urls),
+]
