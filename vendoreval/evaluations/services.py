@@ -227,12 +227,17 @@ class Outcome:
     catalog_as_of: object
 
 
-def evaluation_outcome(evaluation: Evaluation, context: EvaluationContext, *, samples: int = 2000) -> Outcome:
-    """Score every offering visible to the evaluation's organisation against its requirement profile."""
+def evaluation_outcome(evaluation: Evaluation, context: EvaluationContext, *, samples: int = 2000,
+                       today=None) -> Outcome:
+    """Score every offering visible to the evaluation's organisation against its requirement profile.
+
+    `today` decides which evidence is stale; a report passes its snapshot date so the same snapshot gives the same
+    report whenever it is rendered.
+    """
     profile = requirement_profile(evaluation, context)
     offerings = catalog_selectors.offering_profiles(
         catalog_selectors.offerings_for([evaluation.organisation]), checklist=context.checklist,
-        trusted=profile.trusted_countries, today=timezone.localdate())
+        trusted=profile.trusted_countries, today=today or timezone.localdate())
     inputs = [p.as_input() for p in offerings]
     result = score_offerings(context.spec, profile, inputs)
     sensitivity = analyse_sensitivity(context.spec, profile, inputs, samples=samples) if samples else None

@@ -1,0 +1,95 @@
+"""Shared fixtures: the real checklist and catalog are loaded once into the test database; organisations, members in
+each role and a sample evaluation are built per test.
+
+Django modules are imported inside the fixtures so the pure scoring tests can also run without Django.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+
+def load_real_catalog():
+    from django.conf import settings
+
+    from vendoreval.catalog.loader import catalog_load_files
+
+    return catalog_load_files(root=settings.DATA_DIR)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        load_real_catalog()
+
+
+@pytest.fixture
+def catalog(db):
+    """The real catalog (loaded once per session; reloaded after tests that flush the database)."""
+    from vendoreval.catalog.models import CatalogRelease
+
+    if not CatalogRelease.objects.exists():
+        load_real_catalog()
+    return CatalogRelease.objects.first()
+
+
+@pytest.fixture
+def context(catalog):
+    from vendoreval.checklist.selectors import current_checklist
+    from vendoreval.evaluations.context import evaluation_context
+
+    return evaluation_context(current_checklist())
+
+
+@pytest.fixture
+def organisation(db):
+    from tests.factories import OrganisationFactory
+
+    return OrganisationFactory(name="Bundeswehr Beschaffung Test")
+
+
+@pytest.fixture
+def member(organisation):
+    """member(role) -> a user of `organisation` with that role."""
+    from tests.factories import MembershipFactory, UserFactory
+
+    def make(role: str = "evaluator", **user_fields):
+        return MembershipFactory(organisation=organisation, role=role, user=UserFactory(**user_fields)).user
+
+    return make
+
+
+@pytest.fixture
+def owner(member):
+    return member("owner")
+
+
+@pytest.fixture
+def evaluator(member):
+    return member("evaluator")
+
+
+@pytest.fixture
+def viewer(member):
+    return member("viewer")
+
+
+@pytest.fixture
+def outsider(db):
+    """A member of another organisation."""
+    from tests.factories import MembershipFactory, OrganisationFactory
+
+    return MembershipFactory(organisation=OrganisationFactory(name="Other Bank AG"), role="owner").user
+
+
+@pytest.fixture
+def evaluation(organisation, owner, context):
+    """A defence & aerospace evaluation with restricted data, answered through the services like a buyer would."""
+    from vendoreval.evaluations.services import evaluation_create, evaluation_set_field
+
+    evaluation = evaluation_create(organisation=organisation, name="Engineering assistant", actor=owner,
+                                   context=context)
+    for field, values in [("sector", ["defence"]), ("classification", ["restricted"])]:
+        evaluation_set_field(evaluation=evaluation, field=field, values=values, actor=owner, context=context)
+    evaluation.refresh_from_db()
+    return evaluation
