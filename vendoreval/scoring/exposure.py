@@ -73,7 +73,8 @@ def ownership_answer(chain: HostingChain, trusted: frozenset[str]) -> AnswerInpu
 def exposure_answer(chain: HostingChain, trusted: frozenset[str]) -> AnswerInput:
     entity = chain.vendor[0]
     if chain.buyer_hosted:
-        licensor = f"; vendor {entity.label()} is not in the data path" if _subject(entity, trusted) else ""
+        subject = [link.label() for link in chain.vendor if _subject(link, trusted)]
+        licensor = f"; {', '.join(subject)} is not in the data path" if subject else ""
         return AnswerInput(criterion="B1", level=4, confidence=weakest(link.confidence for link in chain.vendor),
                            explanation=f"hosted by the buyer: no company in the data path is subject to foreign "
                                        f"access laws{licensor}")

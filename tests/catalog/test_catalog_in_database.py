@@ -1,0 +1,49 @@
+"""Derived answers follow the data in the database: an analyst's edit of a parent company changes them."""
+
+import pytest
+from django.utils import timezone
+
+from vendoreval.catalog.models import Company, Country, Offering
+from vendoreval.catalog.selectors import default_trusted_countries, offering_profiles, offerings_for
+from vendoreval.checklist.selectors import current_checklist
+
+pytestmark = pytest.mark.django_db
+
+
+def derived(key: str, trusted=None) -> dict:
+    profiles = offering_profiles(offerings_for().filter(key=key), checklist=current_checklist(),
+                                 trusted=trusted or default_trusted_countries(), today=timezone.localdate())
+    return {a.criterion.key: a for a in profiles[0].answers if a.derived}
+
+
+def test_azure_hosted_mistral_is_exposed_through_microsoft(catalog):
+    b1 = derived("mistral-on-azure")["B1"]
+    assert b1.level == 0
+    assert "Microsoft Corporation (US): CLOUD Act, FISA 702" in b1.rationale
+
+
+def test_changing_a_parent_company_changes_the_derived_answer(catalog):
+    assert derived("scaleway-generative-apis")["A1"].level == 4
+    scaleway = Company.objects.get(key="scaleway")
+    scaleway.parent = Company.objects.get(key="microsoft")
+    scaleway.save()
+    a1 = derived("scaleway-generative-apis")["A1"]
+    assert a1.level == 1
+    assert "Microsoft Corporation (US)" in a1.rationale
+
+
+def test_a_level_without_evidence_counts_as_unknown(catalog):
+    offering = Offering.objects.get(key="ovhcloud-ai-endpoints")
+    answer = offering.answers.filter(status="level").select_related("criterion").first()
+    answer.evidence.all().delete()
+    profile = offering_profiles(offerings_for().filter(pk=offering.pk), checklist=current_checklist(),
+                                trusted=default_trusted_countries(), today=timezone.localdate())[0]
+    shown = next(a for a in profile.answers if a.criterion.key == answer.criterion.key)
+    assert shown.unknown and shown.level is None
+
+
+def test_default_trusted_set_is_every_eu_and_eea_country(catalog):
+    trusted = default_trusted_countries()
+    assert {"FR", "DE", "NO", "IS", "LI"} <= trusted
+    assert not {"US", "CN", "CH", "GB"} & trusted
+    assert len(trusted) == Country.objects.filter(eu=True).count() + 3
