@@ -112,6 +112,10 @@ def _parse(evaluation: Evaluation, field: str, values: Sequence[str], context: E
     """Turn posted values into {model attribute: new value}; raise FieldError with a message for people."""
     first = values[0].strip() if values else ""
     kind, _, key = field.partition(":")
+    if kind in ("must_have", "override", "own_hosting") and key not in context.criteria_by_key:
+        raise FieldError(field, f"Unknown criterion “{key}”.")
+    if kind == "seal" and key not in {o.key for o in context.spec.objectives}:
+        raise FieldError(field, f"Unknown CSF objective “{key}”.")
     if field == "name":
         if not first:
             raise FieldError(field, "The evaluation needs a name.")

@@ -104,6 +104,8 @@ def _shown_value(field, values: list[str]):
 def questionnaire_field(request: HttpRequest, evaluation: Evaluation, field: str) -> HttpResponse:
     """Autosave of one field (htmx). Returns the field fragment with its saved state or its error."""
     context = evaluation_context(evaluation.checklist)
+    if _field(field, evaluation, context) is None:  # a tampered or stale field name: refuse before touching anything
+        return HttpResponse(f"Unknown question “{field}”.", status=400, content_type="text/plain; charset=utf-8")
     values = _values(request, field)
     status, error = 200, ""
     try:
@@ -112,12 +114,7 @@ def questionnaire_field(request: HttpRequest, evaluation: Evaluation, field: str
     except services.FieldError as exc:
         status, error = 422, exc.message
     evaluation.refresh_from_db()
-    must_haves = services.must_haves_of(evaluation, context)
-    step = next((s for s in STEP_KEYS
-                 if any(f.name == field for f in step_fields(s, evaluation, context, must_haves))), None)
-    if step is None:
-        return HttpResponse(f"Unknown question “{field}”.", status=400, content_type="text/plain; charset=utf-8")
-    target = next(f for f in step_fields(step, evaluation, context, must_haves) if f.name == field)
+    target = _field(field, evaluation, context)
     if error:
         target.error = error
         target.value = _shown_value(target, values)
@@ -127,6 +124,15 @@ def questionnaire_field(request: HttpRequest, evaluation: Evaluation, field: str
         "field": target, "evaluation": evaluation, "can_edit": True, "progress": progress(evaluation),
         "oob": True, "saved_at": timezone.localtime(),
     }, status=status)
+
+
+def _field(name: str, evaluation: Evaluation, context):
+    must_haves = services.must_haves_of(evaluation, context)
+    for step in STEP_KEYS:
+        for field in step_fields(step, evaluation, context, must_haves):
+            if field.name == name:
+                return field
+    return None
 
 
 @evaluation_access(VIEW)

@@ -44,7 +44,6 @@ class Command(BaseCommand):
                 ("sector", ["defence"]), ("classification", ["restricted"]),
                 ("use_cases", ["Engineering assistant over design documents and test reports; drafting export-control "
                                "classifications."]),
-                ("regulations", ["nis2"]),
             ]
             for field, values in answers:
                 evaluation_set_field(evaluation=evaluation, field=field, values=values, actor=user, context=context)

@@ -1,0 +1,111 @@
+"""Results rank the offerings that pass, list the excluded ones with every reason, and update in place."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from vendoreval.catalog.models import Answer, Evidence, Offering
+
+pytestmark = pytest.mark.django_db
+
+
+def url(name, evaluation, query=""):
+    return reverse(name, kwargs={"org": evaluation.organisation.slug, "slug": evaluation.slug}) + query
+
+
+@pytest.fixture
+def buyer(client, evaluation, evaluator):
+    client.force_login(evaluator)
+    return client
+
+
+def ranked_keys(html: str) -> list[str]:
+    ranking = html.split("<h2>Ranking</h2>", 1)[1].split("<h2>Excluded offerings</h2>", 1)[0]
+    return re.findall(r'name="o" value="([a-z0-9-]+)"', ranking)
+
+
+def test_offering_under_the_cloud_act_is_excluded_with_that_reason(buyer, evaluation):
+    html = buyer.get(url("evaluation-results", evaluation)).content.decode()
+    excluded = html.split("<h2>Excluded offerings</h2>", 1)[1]
+    assert "Mistral models on" in excluded or "mistral-on-azure" in excluded
+    assert "B1 Extraterritorial exposure is 0, must-have is 4" in excluded
+    assert "Microsoft Corporation (US): CLOUD Act, FISA 702" in excluded
+    assert "added because the sector is Defence &amp; aerospace and data classification is restricted" in excluded
+
+
+def test_self_hosted_open_weights_pass_a_restricted_defence_profile(buyer, evaluation):
+    keys = ranked_keys(buyer.get(url("evaluation-results", evaluation)).content.decode())
+    assert "mistral-self-hosted" in keys
+    assert not {"mistral-on-azure", "azure-openai", "deepseek-api", "vertex-ai-gemini"} & set(keys)
+
+
+def test_changing_a_weight_reranks_in_place(buyer, evaluation):
+    before = ranked_keys(buyer.get(url("evaluation-results", evaluation)).content.decode())
+    assert len(before) >= 2
+    weights = {f"weight:{a}": "0" for a in "ABCDEFGHI"}
+    weights["weight:I"] = "100"  # only sustainability counts now
+    response = buyer.post(url("evaluation-results", evaluation), weights, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    fragment = response.content.decode()
+    assert fragment.startswith('\n<div id="ranking"') or fragment.lstrip().startswith('<div id="ranking"')
+    assert "<html" not in fragment
+    evaluation.refresh_from_db()
+    assert evaluation.area_weights["I"] == 100 and evaluation.area_weights["A"] == 0
+
+
+def test_results_show_the_sensitivity_verdict(buyer, evaluation):
+    html = buyer.get(url("evaluation-results", evaluation)).content.decode()
+    assert re.search(r"(Robust|Not robust): .+ ranks first in \d+% of 2,000 weight samples", html)
+
+
+def test_results_page_queries_do_not_grow_with_the_catalog(buyer, evaluation, django_assert_max_num_queries):
+    with django_assert_max_num_queries(60) as small:
+        buyer.get(url("evaluation-results", evaluation))
+    template = Offering.objects.get(key="ovhcloud-ai-endpoints")
+    for i in range(15):  # fifteen more private offerings, each with every answer and evidence
+        copy = Offering.objects.create(key=f"private-{i}", name=f"In-house {i}", vendor=template.vendor,
+                                       product="In-house", deployment_mode=template.deployment_mode,
+                                       hosting_operator=template.hosting_operator, organisation=evaluation.organisation)
+        for answer in template.answers.all():
+            new = Answer.objects.create(offering=copy, criterion=answer.criterion, status=answer.status,
+                                        level=answer.level, rationale=answer.rationale)
+            for e in answer.evidence.all():
+                Evidence.objects.create(subject=new, url=e.url, accessed=e.accessed, confidence=e.confidence,
+                                        source_date=e.source_date)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        html = buyer.get(url("evaluation-results", evaluation)).content.decode()
+    assert "In-house 14" in html
+
+
+def test_comparison_shows_two_offerings_side_by_side_with_differences_and_evidence_links(buyer, evaluation):
+    response = buyer.get(url("evaluation-compare", evaluation, "?o=mistral-self-hosted&o=mistral-on-azure"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<svg" in html and "Area profile" in html
+    assert 'class="diff"' in html
+    assert "/catalog/mistral-on-azure/#answer-B1" in html
+    assert "rank 1" in html or "rank " in html
+
+
+@pytest.mark.parametrize("query, message", [
+    ("?o=mistral-api", "Pick between 2 and 6 offerings to compare."),
+    ("?o=a&o=b", "Unknown offering a, b."),
+    ("?" + "&".join(f"o={k}" for k in ["mistral-api", "mistral-self-hosted", "mistral-on-azure", "openai-api-eu",
+                                        "anthropic-api", "azure-openai", "aws-bedrock"]),
+     "Pick between 2 and 6 offerings to compare."),
+])
+def test_comparison_refuses_a_bad_selection_with_a_message(buyer, evaluation, query, message):
+    response = buyer.get(url("evaluation-compare", evaluation, query))
+    assert response.status_code == 400
+    assert message in response.content.decode()
+
+
+def test_private_offerings_are_scored_only_for_their_organisation(buyer, evaluation, outsider, client):
+    template = Offering.objects.get(key="mistral-self-hosted")
+    Offering.objects.create(key="our-inhouse-llm", name="Our in-house LLM", vendor=template.vendor, product="x",
+                            deployment_mode=template.deployment_mode, organisation=evaluation.organisation)
+    assert "Our in-house LLM" in buyer.get(url("evaluation-results", evaluation)).content.decode()
+    client.force_login(outsider)
+    assert "Our in-house LLM" not in client.get(reverse("catalog")).content.decode()
+    assert client.get(reverse("offering", kwargs={"key": "our-inhouse-llm"})).status_code == 404
