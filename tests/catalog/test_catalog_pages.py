@@ -1,0 +1,45 @@
+"""A signed-in user browses the catalog: offerings with their chain, and every answer with its sources."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+
+pytestmark = pytest.mark.django_db
+
+
+def test_catalog_needs_a_login(client, catalog):
+    response = client.get(reverse("catalog"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_catalog_lists_offerings_with_vendor_mode_and_hosting_chain(client, evaluator, catalog):
+    client.force_login(evaluator)
+    html = client.get(reverse("catalog")).content.decode()
+    assert "18 offerings" in html and "catalog as of 2026-11-25" in html
+    row = html.split('href="/catalog/mistral-on-azure/"', 1)[1].split("</tr>", 1)[0]
+    assert "Hosted by a third-party cloud" in row
+    assert "hosting operator: Microsoft Corporation (US)" in row and "untrusted" in row
+
+
+def test_offering_page_shows_every_answer_with_sources_gaps_and_derived_exposure(client, evaluator, catalog):
+    client.force_login(evaluator)
+    html = client.get(reverse("offering", kwargs={"key": "mistral-on-azure"})).content.decode()
+    assert html.count('id="answer-') == 37
+    b1 = html.split('id="answer-B1"', 1)[1].split("</tr>", 1)[0]
+    assert "derived" in b1 and "Microsoft Corporation (US): CLOUD Act, FISA 702" in b1
+    assert "accessed 2026-11-25" in html
+    assert "data gap" in html
+    assert "hosting operator: <strong>Microsoft Corporation</strong>" in html
+
+
+def test_old_sources_are_flagged_stale(client, evaluator, catalog):
+    from vendoreval.catalog.models import Answer  # noqa: PLC0415
+
+    answer = Answer.objects.filter(offering__key="ovhcloud-ai-endpoints", status="level").first()
+    answer.evidence.update(source_date=dt.date(2020, 1, 1))
+    client.force_login(evaluator)
+    html = client.get(reverse("offering", kwargs={"key": "ovhcloud-ai-endpoints"})).content.decode()
+    row = html.split(f'id="answer-{answer.criterion.key}"', 1)[1].split("</tr>", 1)[0]
+    assert "stale evidence" in row and "source 2020-01-01" in row
