@@ -12,7 +12,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def buyer(live_catalog):
+def buyer(browser, live_catalog):
     user = UserFactory(username="anna.mueller")
     MembershipFactory(organisation=OrganisationFactory(name="Rüstungsgüter Süd GmbH"), user=user, role="owner")
     return user

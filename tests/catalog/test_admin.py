@@ -56,7 +56,7 @@ def test_answer_list_filters_by_area(client, analyst):
 
     area = Area.objects.get(key="I")
     html = client.get(reverse("admin:catalog_answer_changelist"), {"criterion__area__id__exact": area.pk}).content.decode()
-    assert "I1" in html and "A2" not in html
+    assert "I1 Energy and carbon disclosure" in html and "A2 Untrusted shareholding" not in html
 
 
 def test_editing_a_company_is_recorded_in_its_history(client, analyst):

@@ -118,6 +118,7 @@ def test_production_settings_pass_the_deployment_checks():
     env = {**os.environ, "DEBUG": "0", "SECRET_KEY": "x" * 30 + "production-like-secret-key-for-tests",
            "ALLOWED_HOSTS": "vendoreval.example.eu", "DJANGO_SETTINGS_MODULE": "vendoreval.settings"}
     env.pop("VENDOREVAL_DEMO", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests for their own process only
     result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
                             cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr

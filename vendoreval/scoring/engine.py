@@ -1,0 +1,402 @@
+"""Score catalog offerings against a buyer's requirement profile.
+
+One call scores every offering the same way:
+
+* level per criterion: the vendor's answer; an unknown or missing answer scores 0 and is listed as a data gap; a
+  buyer-controlled criterion (self-hosting) takes the level the buyer states for their own hosting, never a vendor
+  claim;
+* area score = mean(L/4) x 100; fit = buyer-weighted mean of the area scores (0..100);
+* CSF view: objective score = mean(L/4) x 1000 over the objective's criteria; sovereignty score = weighted mean of the
+  objective scores / 10 (0..100); SEAL = minimum level, per objective and then overall, never an average;
+* knock-outs (deployment mode, must-haves, SEAL minimums) exclude an offering and give every reason;
+* ranking by fit, then sovereignty score, then name and key.
+
+Numbers stay unrounded in the results (views round). Only the ranking order compares scores to nine decimals, so that
+floating-point noise (0.1 + 0.2) never decides between two offerings that are really tied: the tie-break does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from vendoreval.scoring.models import (
+    AnswerInput,
+    AreaSpec,
+    ChecklistSpec,
+    Confidence,
+    CriterionSpec,
+    EvaluationResult,
+    Knockout,
+    ObjectiveSpec,
+    OfferingInput,
+    OfferingResult,
+    RequirementProfile,
+)
+
+MAX_LEVEL = 4
+RANK_DECIMALS = 9  # scores equal to this many decimals are tied for the ranking order
+
+
+def score_offerings(
+    checklist: ChecklistSpec, profile: RequirementProfile, offerings: Sequence[OfferingInput]
+) -> EvaluationResult:
+    """Score every offering; rank those that pass the knock-outs and list the others with every reason.
+
+    Raises ValueError when the profile cannot be applied to this checklist (no weighted area, a must-have on an unknown
+    criterion, a SEAL minimum on an objective no criterion measures) or when two offerings share a key.
+    """
+    plan = _Plan.build(checklist, profile)
+    keys = [offering.key for offering in offerings]
+    if len(set(keys)) != len(keys):
+        duplicates = sorted({key for key in keys if keys.count(key) > 1})
+        raise ValueError(f"offering keys must be unique: {', '.join(duplicates)}")
+    results = [_score_offering(plan, offering) for offering in offerings]
+    passing = sorted((r for r in results if not r.knockouts), key=ranking_key)
+    excluded = sorted((r for r in results if r.knockouts), key=lambda r: (r.name, r.key))
+    ranking = tuple(result.model_copy(update={"rank": rank}) for rank, result in enumerate(passing, start=1))
+    return EvaluationResult(ranking=ranking, excluded=tuple(excluded))
+
+
+def ranking_key(result: OfferingResult) -> tuple[float, float, str, str]:
+    """Best first: higher fit, then higher sovereignty score, then name and key (scores compared to nine decimals)."""
+    return (
+        -round(result.fit_score, RANK_DECIMALS),
+        -round(result.sovereignty_score, RANK_DECIMALS),
+        result.name,
+        result.key,
+    )
+
+
+# --- the checklist's shape, resolved once per call -----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    profile: RequirementProfile
+    criteria: tuple[CriterionSpec, ...]
+    criterion_index: dict[str, int]
+    # per criterion: key, area key, area position, fit points per level (100 / 4 / area size x area weight),
+    # the buyer's own-hosting level and the note that explains it
+    slots: tuple[tuple[str, str, int, float, int, str], ...]
+    areas: tuple[AreaSpec, ...]
+    area_sizes: tuple[int, ...]
+    area_weights: tuple[float, ...]  # buyer weights normalised to sum 1
+    objectives: tuple[ObjectiveSpec, ...]  # only objectives that at least one criterion measures
+    objective_members: tuple[tuple[int, ...], ...]  # criterion positions per objective
+    objective_weights: tuple[float, ...]  # buyer's (or CSF v1.2.1) weights of those objectives, not normalised
+
+    @classmethod
+    def build(cls, checklist: ChecklistSpec, profile: RequirementProfile) -> _Plan:
+        criteria = checklist.criteria
+        area_position = {area.key: i for i, area in enumerate(checklist.areas)}
+        unknown_areas = sorted({c.area for c in criteria} - set(area_position))
+        if unknown_areas:
+            raise ValueError(f"criteria name unknown areas: {', '.join(unknown_areas)}")
+        criterion_area = tuple(area_position[c.area] for c in criteria)
+        area_sizes = tuple(criterion_area.count(position) for position in range(len(checklist.areas)))
+        raw_weights = [float(profile.area_weights.get(area.key, 0.0)) for area in checklist.areas]
+        total = sum(raw_weights)
+        if total <= 0:
+            raise ValueError("the profile gives no weight to any area of this checklist")
+        area_weights = tuple(w / total for w in raw_weights)
+
+        objective_members = {
+            o.key: tuple(i for i, c in enumerate(criteria) if c.csf_objective == o.key) for o in checklist.objectives
+        }
+        measured = tuple(o for o in checklist.objectives if objective_members[o.key])
+        source = profile.objective_weights
+        if source is None:
+            source = {o.key: o.weight for o in checklist.objectives}  # CSF v1.2.1
+
+        criterion_index = {c.key: i for i, c in enumerate(criteria)}
+        for must in profile.must_haves:
+            if must.criterion not in criterion_index:
+                raise ValueError(f"must-have on unknown criterion {must.criterion!r}")
+        for seal in profile.seal_minimums:
+            if not objective_members.get(seal.objective):
+                raise ValueError(
+                    f"SEAL minimum on {seal.objective!r}, which no criterion of checklist {checklist.version} measures"
+                )
+
+        slots = []
+        for c, position in zip(criteria, criterion_area, strict=True):
+            own_level = profile.own_hosting_level(c.key)
+            own_note = (
+                f"Decided by your own hosting: level {own_level} as you stated."
+                if c.key in profile.own_hosting_levels
+                else f"Decided by your own hosting: level {own_level} assumed; state your own level to refine it."
+            )
+            unit = 100 / MAX_LEVEL / area_sizes[position] * area_weights[position]
+            slots.append((c.key, c.area, position, unit, own_level, own_note))
+        return cls(
+            profile=profile,
+            criteria=criteria,
+            criterion_index=criterion_index,
+            slots=tuple(slots),
+            areas=checklist.areas,
+            area_sizes=area_sizes,
+            area_weights=area_weights,
+            objectives=measured,
+            objective_members=tuple(objective_members[o.key] for o in measured),
+            objective_weights=tuple(float(source.get(o.key, 0.0)) for o in measured),
+        )
+
+
+# --- one offering --------------------------------------------------------------------------------------------------
+
+NOT_ANSWERED = "Not answered in the catalog: unknown, scored 0."
+
+
+class _Scored(NamedTuple):
+    level: int
+    unknown: bool
+    buyer_controlled: bool
+    answer: AnswerInput | None
+
+
+class _ScoredLevels(NamedTuple):
+    """Per criterion position, what was scored (kept apart for speed; knock-outs read it through `at`)."""
+
+    levels: list[int]
+    unknowns: list[bool]
+    owns: list[bool]
+    answers: list[AnswerInput | None]
+
+    def at(self, position: int) -> _Scored:
+        return _Scored(self.levels[position], self.unknowns[position], self.owns[position], self.answers[position])
+
+
+def _score_offering(plan: _Plan, offering: OfferingInput) -> OfferingResult:
+    answers: dict[str, AnswerInput] = {}
+    for answer in offering.answers:
+        answers.setdefault(answer.criterion, answer)  # the first answer counts, like OfferingInput.answer_for
+
+    # the hot loop of the engine (200 offerings x 37 criteria): plain locals, parallel lists, one dict per criterion
+    levels: list[int] = []
+    unknowns: list[bool] = []
+    owns: list[bool] = []
+    picked: list[AnswerInput | None] = []
+    criteria = []
+    area_sums = [0] * len(plan.areas)
+    data_gaps = []
+    stale = []
+    vendor_levels = confirmed = 0
+    for key, area, position, unit, own_level, own_note in plan.slots:
+        answer = answers.get(key)
+        confidence = None
+        is_stale = own = False
+        if answer is None:
+            level, unknown, explanation = 0, True, NOT_ANSWERED
+        elif answer.buyer_controlled:  # the buyer's own hosting decides, whatever the vendor claims
+            level, unknown, own, explanation = own_level, False, True, own_note
+        else:
+            level, unknown, is_stale, explanation = answer.level, False, answer.stale, answer.explanation
+            if level is None:
+                level, unknown = 0, True
+            else:
+                confidence = answer.confidence
+                vendor_levels += 1
+                if confidence is Confidence.CONFIRMED:
+                    confirmed += 1
+        levels.append(level)
+        unknowns.append(unknown)
+        owns.append(own)
+        picked.append(answer)
+        area_sums[position] += level
+        if unknown:
+            data_gaps.append(key)
+        if is_stale:
+            stale.append(key)
+        criteria.append(
+            {
+                "criterion": key,
+                "area": area,
+                "level": level,
+                "unknown": unknown,
+                "buyer_controlled": own,
+                "confidence": confidence,
+                "stale": is_stale,
+                "contribution": level * unit,
+                "explanation": explanation,
+            }
+        )
+    scored_levels = _ScoredLevels(levels, unknowns, owns, picked)
+
+    # an area without criteria scores 0 for everyone: it changes no order
+    area_scores = [
+        total / (MAX_LEVEL * size) * 100 if size else 0.0
+        for total, size in zip(area_sums, plan.area_sizes, strict=True)
+    ]
+    fit = sum(score * weight for score, weight in zip(area_scores, plan.area_weights, strict=True))
+
+    objectives = []  # (objective key, score 0..1000, SEAL)
+    for objective, members in zip(plan.objectives, plan.objective_members, strict=True):
+        member_levels = [levels[i] for i in members]
+        objectives.append((objective.key, sum(member_levels) / (MAX_LEVEL * len(members)) * 1000, min(member_levels)))
+    weight_total = sum(plan.objective_weights)
+    sovereignty = (
+        sum(score / 1000 * w for (_, score, _), w in zip(objectives, plan.objective_weights, strict=True))
+        / weight_total
+        * 100
+        if weight_total > 0
+        else 0.0
+    )
+
+    knockouts = _knockouts(plan, offering, scored_levels, objectives)
+    # one validation of the whole nested result is several times faster than building each small model
+    return OfferingResult.model_validate(
+        {
+            "key": offering.key,
+            "name": offering.name,
+            "vendor": offering.vendor,
+            "deployment_mode": offering.deployment_mode,
+            "fit_score": fit,
+            "sovereignty_score": sovereignty,
+            "seal": min((seal for _, _, seal in objectives), default=0),
+            "criteria": criteria,
+            "areas": [
+                {"area": area.key, "score": score, "weight": weight}
+                for area, score, weight in zip(plan.areas, area_scores, plan.area_weights, strict=True)
+            ],
+            "objectives": [{"objective": key, "score": score, "seal": seal} for key, score, seal in objectives],
+            "knockouts": knockouts,
+            "data_gaps": data_gaps,
+            "stale": stale,
+            # share of the vendor's scored answers that are confirmed; 0.0 without any: nothing is confirmed
+            "confidence": confirmed / vendor_levels if vendor_levels else 0.0,
+            "explanation": (
+                _excluded_explanation(knockouts)
+                if knockouts
+                else _explanation(plan, fit, area_scores, data_gaps, stale)
+            ),
+        }
+    )
+
+
+# --- knock-outs ----------------------------------------------------------------------------------------------------
+
+
+def _knockouts(
+    plan: _Plan,
+    offering: OfferingInput,
+    scored_levels: _ScoredLevels,
+    objectives: list[tuple[str, float, int]],
+) -> list[Knockout]:
+    profile = plan.profile
+    knockouts = []
+    if offering.deployment_mode not in profile.acceptable_modes:
+        accepted = ", ".join(_mode_label(mode) for mode in sorted(profile.acceptable_modes))
+        knockouts.append(
+            Knockout(
+                kind="deployment_mode",
+                subject=offering.deployment_mode,
+                required=", ".join(sorted(profile.acceptable_modes)),
+                actual=offering.deployment_mode,
+                reason=f"Deployment mode {_mode_label(offering.deployment_mode)} is not acceptable: "
+                f"the profile accepts only {accepted}.",
+            )
+        )
+
+    for must in profile.must_haves:
+        position = plan.criterion_index[must.criterion]
+        scored = scored_levels.at(position)
+        if scored.level >= must.min_level:
+            continue
+        spec = plan.criteria[position]
+        if scored.unknown:
+            actual_text = "unknown (scored 0)"
+        elif scored.buyer_controlled:
+            actual_text = f"{scored.level} for your own hosting"
+        else:
+            actual_text = str(scored.level)
+        reason = f"{spec.key} {spec.title} is {actual_text}, must-have is {must.min_level} ({must.reason})"
+        knockouts.append(
+            Knockout(
+                kind="must_have",
+                subject=spec.key,
+                required=str(must.min_level),
+                actual="unknown" if scored.unknown else str(scored.level),
+                reason=_sentence(reason, _vendor_explanation(scored)),
+            )
+        )
+
+    position_of = {o.key: i for i, o in enumerate(plan.objectives)}
+    for minimum in profile.seal_minimums:
+        i = position_of[minimum.objective]
+        seal = objectives[i][2]
+        if seal >= minimum.min_level:
+            continue
+        objective = plan.objectives[i]
+        lowest = [
+            _held_down_by(plan.criteria[c], scored_levels.at(c))
+            for c in plan.objective_members[i]
+            if scored_levels.levels[c] == seal
+        ]
+        reason = (
+            f"{objective.key} {objective.name} is at SEAL {seal}, minimum is SEAL {minimum.min_level} "
+            f"({minimum.reason}); held down by {'; '.join(lowest)}."
+        )
+        knockouts.append(
+            Knockout(
+                kind="seal", subject=objective.key, required=str(minimum.min_level), actual=str(seal), reason=reason
+            )
+        )
+    return knockouts
+
+
+def _held_down_by(spec: CriterionSpec, scored: _Scored) -> str:
+    text = f"{spec.key} {spec.title} " + ("unknown" if scored.unknown else f"at {scored.level}")
+    explanation = _vendor_explanation(scored)
+    return f"{text} ({explanation})" if explanation else text
+
+
+def _vendor_explanation(scored: _Scored) -> str:
+    if scored.buyer_controlled or scored.answer is None:
+        return ""
+    return scored.answer.explanation.strip().rstrip(".")
+
+
+def _sentence(text: str, explanation: str) -> str:
+    return f"{text}: {explanation}." if explanation else f"{text}."
+
+
+def _mode_label(mode: str) -> str:
+    return mode.replace("_", " ")
+
+
+# --- explanations --------------------------------------------------------------------------------------------------
+
+
+def _explanation(plan: _Plan, fit: float, area_scores: list[float], data_gaps: list[str], stale: list[str]) -> str:
+    weighted = [
+        (score, area.name) for score, area, w in zip(area_scores, plan.areas, plan.area_weights, strict=True) if w > 0
+    ]
+    strongest = max(weighted, key=lambda item: item[0])  # the first area in checklist order wins a tie
+    weakest = min(weighted, key=lambda item: item[0])
+    if len(weighted) == 1:
+        head = f"Fit {fit:.1f}: only {strongest[1]} is weighted ({strongest[0]:.0f})."
+    elif strongest[0] == weakest[0]:
+        head = f"Fit {fit:.1f}: every weighted area scores {strongest[0]:.0f}."
+    else:
+        head = (
+            f"Fit {fit:.1f}: strongest in {strongest[1]} ({strongest[0]:.0f}), "
+            f"weakest in {weakest[1]} ({weakest[0]:.0f})."
+        )
+    tail = f"{_count(len(data_gaps), 'data gap')}, {_count(len(stale), 'stale source')}."
+    return f"{head} {tail[0].upper()}{tail[1:]}"
+
+
+def _excluded_explanation(knockouts: list[Knockout]) -> str:
+    first = knockouts[0].reason.rstrip(".")
+    more = len(knockouts) - 1
+    if not more:
+        return f"Excluded: {first}."
+    return f"Excluded: {first}; and {_count(more, 'more reason')}."
+
+
+def _count(n: int, noun: str) -> str:
+    if n == 0:
+        return f"no {noun}s"
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
