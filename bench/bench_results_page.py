@@ -1,0 +1,83 @@
+"""Server time of the results page for the real catalog (18 offerings, 2,000 sensitivity samples).
+
+Runs in-process against a throw-away SQLite database under var/bench, through Django's full request stack.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("VENDOREVAL_VAR_DIR", str(ROOT / "var" / "bench"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vendoreval.settings_test")
+Path(os.environ["VENDOREVAL_VAR_DIR"]).mkdir(parents=True, exist_ok=True)
+db = Path(os.environ["VENDOREVAL_VAR_DIR"]) / "vendoreval.sqlite3"
+db.unlink(missing_ok=True)
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
+
+setup_test_environment()
+call_command("migrate", verbosity=0)
+
+from vendoreval.accounts.services import organisation_create, user_create  # noqa: E402
+from vendoreval.catalog.loader import catalog_load_files  # noqa: E402
+from vendoreval.checklist.selectors import current_checklist  # noqa: E402
+from vendoreval.evaluations.context import evaluation_context  # noqa: E402
+from vendoreval.evaluations.services import evaluation_create, evaluation_set_field  # noqa: E402
+
+started = time.perf_counter()
+catalog_load_files(root=settings.DATA_DIR)
+load_ms = (time.perf_counter() - started) * 1000
+
+user = user_create(username="bench", password="bench-password-123")
+organisation = organisation_create(name="Bench GmbH", owner=user)
+context = evaluation_context(current_checklist())
+evaluation = evaluation_create(organisation=organisation, name="Bench", actor=user, context=context)
+for field, values in [("sector", ["public"]), ("classification", ["confidential"])]:
+    evaluation_set_field(evaluation=evaluation, field=field, values=values, actor=user, context=context)
+
+client = Client()
+client.force_login(user)
+paths = {
+    "results page (2,000 samples)": f"/o/{organisation.slug}/e/{evaluation.slug}/",
+    "comparison page (3 offerings)": f"/o/{organisation.slug}/e/{evaluation.slug}/compare/"
+                                     "?o=mistral-self-hosted&o=ovhcloud-ai-endpoints&o=ionos-ai-model-hub",
+    "questionnaire autosave": None,
+    "catalog page": "/catalog/",
+}
+print(f"catalog load (18 offerings, 612 answers): {load_ms:.0f} ms")
+print(f"{'page':32} {'best ms':>8} {'median ms':>10} {'peak MiB':>9}")
+
+
+def request(path, i):
+    if path is None:
+        return client.post(f"/o/{organisation.slug}/e/{evaluation.slug}/field/use_cases/",
+                           {"use_cases": f"run {i}"}, HTTP_HX_REQUEST="true")
+    return client.get(path)
+
+
+for name, path in paths.items():
+    timings = []
+    for i in range(15):
+        t = time.perf_counter()
+        response = request(path, i)
+        timings.append((time.perf_counter() - t) * 1000)
+        assert response.status_code == 200, (name, response.status_code)
+    tracemalloc.start()  # memory in a separate run: tracing slows Python down several times
+    request(path, 99)
+    peak = tracemalloc.get_traced_memory()[1] / 2**20
+    tracemalloc.stop()
+    print(f"{name:32} {min(timings):8.1f} {statistics.median(timings):10.1f} {peak:9.2f}")

@@ -1,0 +1,71 @@
+"""`make bench`: run every benchmark, print the figures and record them in docs/benchmarks.md with the machine."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import platform
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DOC = ROOT / "docs" / "benchmarks.md"
+
+BENCHES = [
+    ("Scoring engine (200 synthetic offerings × 37 criteria, 2,000 sensitivity samples)", "bench/bench_scoring.py",
+     "Target: under 250 ms for scoring plus sensitivity."),
+    ("Pages on the real catalog (server time in-process, SQLite)", "bench/bench_results_page.py",
+     "Server time through Django's full request stack; no network."),
+    ("PDF report (10 shortlisted offerings)", "bench/bench_report.py", "Target: under 3 s cold."),
+]
+
+
+def machine() -> str:
+    model = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+        mem = next(line for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal"))
+        mem_gib = int(re.findall(r"\d+", mem)[0]) / 2**20
+    except (OSError, StopIteration):
+        mem_gib = 0
+    return (f"{os.cpu_count()} cores, {model}, {mem_gib:.0f} GiB RAM, {platform.system()} {platform.release()}, "
+            f"Python {platform.python_version()}")
+
+
+def replace_section(text: str, heading: str, body: str) -> str:
+    block = f"## {heading}\n\n{body.rstrip()}\n\n"
+    pattern = re.compile(rf"^## {re.escape(heading)}\n.*?(?=^## |\Z)", re.S | re.M)
+    if pattern.search(text):
+        return pattern.sub(lambda _: block, text)
+    return text.rstrip() + "\n\n" + block
+
+
+def main() -> int:
+    text = DOC.read_text() if DOC.exists() else "# Benchmarks\n\nRecorded by `make bench` (bench/run.py).\n"
+    when = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
+    host = machine()
+    failed = False
+    for heading, script, note in BENCHES:
+        if not (ROOT / script).exists():
+            print(f"-- {heading}: {script} missing, skipped")
+            continue
+        print(f"== {heading}")
+        result = subprocess.run([sys.executable, script], cwd=ROOT, capture_output=True, text=True, timeout=1800)
+        output = (result.stdout + ("\n" + result.stderr if result.returncode else "")).strip()
+        print(output)
+        failed |= result.returncode != 0
+        body = f"{note}\n\nRun {when} on {host}.\n\n```\n{output}\n```"
+        text = replace_section(text, heading, body)
+    DOC.parent.mkdir(exist_ok=True)
+    DOC.write_text(text.rstrip() + "\n")
+    print(f"\nRecorded in {DOC.relative_to(ROOT)}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
