@@ -19,10 +19,13 @@ SAMPLE_EVALUATION = "Engineering assistant for restricted design data"
 class Command(BaseCommand):
     help = "Local default only: create the demo login, organisation and a sample evaluation (refused with DEBUG off)."
 
-    @transaction.atomic
     def handle(self, *args, **options):
         if not settings.VENDOREVAL_DEMO_ACCOUNT:
             raise CommandError("The demo account exists only in the local default (DEBUG=1); refusing to create it.")
+        with transaction.atomic():
+            self._seed()
+
+    def _seed(self) -> None:
         checklist = current_checklist()
         if checklist is None:
             raise CommandError("Load the catalog first: python manage.py load_catalog")
