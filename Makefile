@@ -18,6 +18,12 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 
 venv: $(VENV)/.installed
 
+# axe-core, injected into Chromium by the accessibility tests (test tooling; pinned in package.json).
+AXE := node_modules/axe-core/axe.min.js
+$(AXE): package.json
+	npm install --no-package-lock --no-audit --no-fund --silent
+	touch $@
+
 # Chromium (browser tests) and Pango/HarfBuzz (WeasyPrint) come from Debian's packages.
 system-deps:
 	@bash scripts/system-deps.sh
@@ -36,7 +42,7 @@ run: venv system-deps setup-db
 	@echo ""
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
-test: venv system-deps
+test: venv system-deps $(AXE)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: venv system-deps

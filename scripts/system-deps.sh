@@ -4,11 +4,13 @@
 set -euo pipefail
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
+command -v npm >/dev/null || need+=(npm)
 for lib in libpango-1.0.so.0 libpangoft2-1.0.so.0 libharfbuzz-subset.so.0; do
   ldconfig -p 2>/dev/null | grep -q "$lib" || need+=("$lib")
 done
 [ ${#need[@]} -eq 0 ] && exit 0
 packages=(chromium libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core)
+command -v npm >/dev/null || packages+=(nodejs npm)
 if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
   echo "Installing system packages: ${packages[*]}"
   apt-get update -qq
