@@ -109,3 +109,34 @@ def test_private_offerings_are_scored_only_for_their_organisation(buyer, evaluat
     client.force_login(outsider)
     assert "Our in-house LLM" not in client.get(reverse("catalog")).content.decode()
     assert client.get(reverse("offering", kwargs={"key": "our-inhouse-llm"})).status_code == 404
+
+
+def test_evaluation_records_the_catalog_date_it_was_scored_against(buyer, evaluation, evaluator, catalog):
+    from vendoreval.evaluations.models import AuditEvent
+
+    assert evaluation.catalog_as_of is None
+    buyer.get(url("evaluation-results", evaluation))
+    buyer.get(url("evaluation-results", evaluation))
+    evaluation.refresh_from_db()
+    assert evaluation.catalog_as_of == catalog.as_of
+    events = AuditEvent.objects.filter(evaluation=evaluation, field="catalog_as_of")
+    assert [(e.actor, e.new_value) for e in events] == [(evaluator, catalog.as_of.isoformat())]
+
+
+def test_buyer_saves_a_shortlist_for_the_report_and_it_is_audited(buyer, evaluation, evaluator):
+    from vendoreval.evaluations.models import AuditEvent
+
+    response = buyer.post(url("evaluation-shortlist", evaluation), {"o": ["mistral-self-hosted", "llama-self-hosted"]})
+    assert response.status_code == 302
+    evaluation.refresh_from_db()
+    assert evaluation.shortlist == ["mistral-self-hosted", "llama-self-hosted"]
+    event = AuditEvent.objects.get(evaluation=evaluation, field="shortlist")
+    assert event.actor == evaluator and event.new_value == ["mistral-self-hosted", "llama-self-hosted"]
+    page = buyer.get(response["Location"]).content.decode()
+    assert "Report shortlist: Mistral open-weight models, self-hosted, Meta Llama (open weights, self-hosted)." in page
+
+
+def test_shortlist_refuses_unknown_offerings(buyer, evaluation):
+    buyer.post(url("evaluation-shortlist", evaluation), {"o": ["mistral-self-hosted", "nope"]})
+    evaluation.refresh_from_db()
+    assert evaluation.shortlist == []

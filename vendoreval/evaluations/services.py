@@ -249,3 +249,32 @@ def evaluation_outcome(evaluation: Evaluation, context: EvaluationContext, *, sa
     return Outcome(profile=profile, result=result, sensitivity=sensitivity,
                    offerings={p.offering.key: p for p in offerings}, must_haves=must_haves_of(evaluation, context),
                    catalog_as_of=release.as_of if release else None)
+
+
+def evaluation_record_catalog(*, evaluation: Evaluation, as_of, actor) -> bool:
+    """Remember which catalog as-of date the evaluation was (last) scored against; audited when it changes."""
+    if as_of is None or evaluation.catalog_as_of == as_of:
+        return False
+    old = evaluation.catalog_as_of
+    Evaluation.objects.filter(pk=evaluation.pk).update(catalog_as_of=as_of)
+    evaluation.catalog_as_of = as_of
+    AuditEvent.objects.create(evaluation=evaluation, actor=actor, action="scored", field="catalog_as_of",
+                              old_value=old.isoformat() if old else None, new_value=as_of.isoformat(),
+                              note="scored against the catalog as of this date")
+    return True
+
+
+def evaluation_set_shortlist(*, evaluation: Evaluation, keys: Sequence[str], actor,
+                             context: EvaluationContext) -> list[str]:
+    """The offerings the report details: 1–10 of those visible to the evaluation's organisation."""
+    from vendoreval.catalog.models import Offering
+
+    keys = list(dict.fromkeys(k for k in keys if k))
+    visible = set(Offering.objects.visible_to([evaluation.organisation]).filter(key__in=keys)
+                  .values_list("key", flat=True))
+    unknown = [k for k in keys if k not in visible]
+    if unknown:
+        raise FieldError("shortlist", f"Unknown offering {', '.join(unknown)}.")
+    if not 1 <= len(keys) <= 10:
+        raise FieldError("shortlist", "A shortlist holds between 1 and 10 offerings.")
+    return evaluation_set_field(evaluation=evaluation, field="shortlist", values=keys, actor=actor, context=context)

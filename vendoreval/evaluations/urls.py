@@ -8,5 +8,6 @@ urlpatterns = [
     path("e/<slug:slug>/questionnaire/<slug:step>/", views.questionnaire_step, name="evaluation-step"),
     path("e/<slug:slug>/field/<str:field>/", views.questionnaire_field, name="evaluation-field"),
     path("e/<slug:slug>/compare/", views.evaluation_compare, name="evaluation-compare"),
+    path("e/<slug:slug>/shortlist/", views.evaluation_shortlist, name="evaluation-shortlist"),
     path("e/<slug:slug>/activity/", views.evaluation_activity, name="evaluation-activity"),
 ]

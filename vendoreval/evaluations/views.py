@@ -3,6 +3,7 @@ the fragment. Every form also works as a plain POST without JavaScript."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -153,6 +154,7 @@ def evaluation_results(request: HttpRequest, evaluation: Evaluation) -> HttpResp
         if not errors and not request.htmx:
             return redirect(_url("evaluation-results", evaluation))
     outcome = services.evaluation_outcome(evaluation, context)
+    services.evaluation_record_catalog(evaluation=evaluation, as_of=outcome.catalog_as_of, actor=request.user)
     page = {
         "evaluation": evaluation, "outcome": outcome, "context": context, "errors": errors,
         "weights": step_fields("weights", evaluation, context, outcome.must_haves),
@@ -181,7 +183,24 @@ def evaluation_compare(request: HttpRequest, evaluation: Evaluation) -> HttpResp
     return render(request, "evaluations/compare.html", {
         "evaluation": evaluation, "outcome": outcome, "table": table, "error": error, "selected": keys,
         "all_offerings": [*outcome.result.ranking, *outcome.result.excluded],
+        "can_edit": request.membership.can_edit,
+        "shortlist_names": [p.offering.name for k in evaluation.shortlist if (p := outcome.offerings.get(k))],
     }, status=400 if error else 200)
+
+
+@evaluation_access(EDIT)
+@require_http_methods(["POST"])
+def evaluation_shortlist(request: HttpRequest, evaluation: Evaluation) -> HttpResponse:
+    keys = request.POST.getlist("o")
+    try:
+        services.evaluation_set_shortlist(evaluation=evaluation, keys=keys, actor=request.user,
+                                          context=evaluation_context(evaluation.checklist))
+    except services.FieldError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Shortlist saved: {len(keys)} offering{'s' if len(keys) != 1 else ''} for the report.")
+    query = "&".join(f"o={k}" for k in keys)
+    return redirect(_url("evaluation-compare", evaluation) + (f"?{query}" if query else ""))
 
 
 @evaluation_access(VIEW)
