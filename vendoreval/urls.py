@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from vendoreval.accounts import views as account_views
+from vendoreval.catalog import private_views
 from vendoreval.catalog import views as catalog_views
 
 admin.site.site_header = "VendorEval catalog administration"
@@ -18,5 +19,9 @@ urlpatterns = [
     path("catalog/<slug:key>/", catalog_views.offering_detail, name="offering"),
     path("o/<slug:org>/", include("vendoreval.evaluations.urls")),
     path("o/<slug:org>/", include("vendoreval.reports.urls")),
+    path("o/<slug:org>/offerings/new/", private_views.private_offering_new, name="private-offering-new"),
+    path("o/<slug:org>/offerings/<slug:key>/edit/", private_views.private_offering_edit, name="private-offering-edit"),
+    path("o/<slug:org>/offerings/<slug:key>/answers/", private_views.private_offering_answers,
+         name="private-offering-answers"),
     path("admin/", admin.site.urls),
 ]

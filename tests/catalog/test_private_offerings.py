@@ -1,0 +1,206 @@
+"""An organisation adds its own offerings (e.g. an in-house deployment) that only its members see, answer and score."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from vendoreval.catalog.models import Answer, Evidence, Offering
+from vendoreval.catalog.private_services import (
+    LEVEL_NEEDS_SOURCE,
+    AnswerRow,
+    OfferingInvalid,
+    PrivateOfferingData,
+    private_answers_save,
+    private_offering_create,
+    private_offering_update,
+)
+
+pytestmark = pytest.mark.django_db
+
+IN_HOUSE = {
+    "name": "In-house Llama cluster", "product": "Llama 3.3 70B on vLLM", "vendor": "meta",
+    "deployment_mode": "self_hosted_open_weights", "hosting_operator": "", "processing_regions": ["DE"],
+    "model_licence": "Llama 3.3 Community Licence",
+}
+BUYER_CONTROLLED = {"C1", "C3", "C4", "G1", "H3"}
+
+
+def new_url(organisation):
+    return reverse("private-offering-new", kwargs={"org": organisation.slug})
+
+
+def answers_url(offering):
+    return reverse("private-offering-answers", kwargs={"org": offering.organisation.slug, "key": offering.key})
+
+
+@pytest.fixture
+def in_house(organisation, evaluator, catalog):
+    return private_offering_create(organisation=organisation, actor=evaluator,
+                                   data=PrivateOfferingData(**{**IN_HOUSE, "processing_regions": ("DE",)}))
+
+
+def test_evaluator_adds_a_private_offering_seen_in_own_catalog_and_evaluations(client, evaluator, organisation,
+                                                                               evaluation):
+    client.force_login(evaluator)
+    response = client.post(new_url(organisation), IN_HOUSE)
+    offering = Offering.objects.get(name="In-house Llama cluster")
+    assert response.status_code == 302 and response["Location"] == answers_url(offering)
+    assert offering.organisation == organisation and offering.key.startswith(organisation.slug)
+    assert offering.hosting_operator is None and [c.code for c in offering.processing_regions.all()] == ["DE"]
+    row = client.get(reverse("catalog")).content.decode().split(f'href="/catalog/{offering.key}/"', 1)[1]
+    assert f"private to {organisation.name}" in row.split("</tr>", 1)[0]
+    results = client.get(reverse("evaluation-results", kwargs={"org": organisation.slug, "slug": evaluation.slug}))
+    assert results.status_code == 200 and "In-house Llama cluster" in results.content.decode()
+
+
+def test_new_private_offering_starts_not_assessed_and_buyer_controlled_where_the_buyer_hosts(in_house,
+                                                                                           organisation):
+    answers = {a.criterion.key: a for a in in_house.answers.select_related("criterion")}
+    assert {k for k, a in answers.items() if a.status == Answer.BUYER_CONTROLLED} == BUYER_CONTROLLED
+    assert answers["C2"].status == Answer.UNKNOWN
+    assert answers["C2"].rationale == f"Not assessed yet by {organisation.name}"
+    assert not {"A1", "B1", "D3"} & set(answers)  # derived from the chain, never typed in
+
+
+def test_private_offering_is_hidden_from_other_organisations(client, in_house, outsider):
+    client.force_login(outsider)
+    assert in_house.name not in client.get(reverse("catalog")).content.decode()
+    assert client.get(reverse("offering", kwargs={"key": in_house.key})).status_code == 404
+    assert client.get(answers_url(in_house)).status_code == 404
+
+
+def test_viewer_cannot_add_a_private_offering(client, viewer, organisation, catalog):
+    client.force_login(viewer)
+    assert client.get(new_url(organisation)).status_code == 403
+    assert client.post(new_url(organisation), IN_HOUSE).status_code == 403
+    assert not Offering.objects.filter(organisation=organisation).exists()
+
+
+def test_member_of_another_organisation_gets_404_on_the_create_url(client, outsider, organisation, catalog):
+    client.force_login(outsider)
+    assert client.get(new_url(organisation)).status_code == 404
+    assert client.post(new_url(organisation), IN_HOUSE).status_code == 404
+    assert not Offering.objects.filter(organisation=organisation).exists()
+
+
+def test_only_buyer_hosted_modes_can_be_hosted_by_the_buyer(client, evaluator, organisation, catalog):
+    client.force_login(evaluator)
+    response = client.post(new_url(organisation), {**IN_HOUSE, "deployment_mode": "public_api"})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert 'id="id_hosting_operator_error"' in html and 'aria-invalid="true"' in html
+    assert "Only on-premises software or self-hosted open weights are hosted by you" in html
+    assert not Offering.objects.filter(organisation=organisation).exists()
+
+
+def test_offering_form_reports_every_mistake_at_once(organisation, evaluator, catalog):
+    with pytest.raises(OfferingInvalid) as raised:
+        private_offering_create(organisation=organisation, actor=evaluator,
+                                data=PrivateOfferingData(vendor="no-such-company", processing_regions=("XX",)))
+    assert set(raised.value.errors) == {"name", "vendor", "deployment_mode", "processing_regions"}
+
+
+def test_keys_are_unique_per_name(organisation, evaluator, in_house):
+    again = private_offering_create(organisation=organisation, actor=evaluator,
+                                    data=PrivateOfferingData(**{**IN_HOUSE, "processing_regions": ()}))
+    assert again.key != in_house.key and again.key.startswith(in_house.key)
+
+
+def test_level_without_source_is_rejected_and_nothing_is_saved(client, evaluator, in_house):
+    client.force_login(evaluator)
+    before = list(in_house.answers.values_list("criterion__key", "status", "level", "rationale"))
+    response = client.post(answers_url(in_house), {
+        "C2-status": "4", "C2-rationale": "Contract excludes training.", "C2-url": "https://example.eu/contract",
+        "C2-accessed": "2026-01-10", "C2-confidence": "confirmed",
+        "E2-status": "3", "E2-rationale": "We pin versions ourselves.",
+    })
+    html = response.content.decode()
+    assert response.status_code == 400
+    row = html.split('id="row-E2"', 1)[1].split("</fieldset>", 1)[0]
+    assert LEVEL_NEEDS_SOURCE in row and 'role="alert"' in row and "We pin versions ourselves." in row
+    c2 = html.split('id="row-C2"', 1)[1].split("</fieldset>", 1)[0]
+    assert "https://example.eu/contract" in c2 and '<option value="4" selected>' in c2
+    assert list(in_house.answers.values_list("criterion__key", "status", "level", "rationale")) == before
+    assert not Evidence.objects.filter(url="https://example.eu/contract").exists()
+
+
+def test_valid_answers_are_saved_with_their_source_and_shown_on_the_offering_page(client, evaluator, in_house):
+    client.force_login(evaluator)
+    response = client.post(answers_url(in_house), {
+        "C2-status": "4", "C2-rationale": "Weights run on our own hardware.",
+        "C2-url": "https://intranet.example.eu/llm/architecture", "C2-title": "LLM platform architecture",
+        "C2-source_date": "2026-03-01", "C2-accessed": "", "C2-confidence": "confirmed",
+        "C1-status": "buyer_controlled", "C1-rationale": "Our data centre in Bonn.",
+    })
+    assert response.status_code == 302 and response["Location"] == reverse("offering", kwargs={"key": in_house.key})
+    c2 = in_house.answers.get(criterion__key="C2")
+    assert (c2.status, c2.level) == (Answer.LEVEL, 4)
+    source = c2.evidence.get()
+    assert (source.title, source.source_date, source.accessed) == (
+        "LLM platform architecture", dt.date(2026, 3, 1), timezone.localdate())
+    assert in_house.answers.get(criterion__key="C1").rationale == "Our data centre in Bonn."
+    html = client.get(response["Location"]).content.decode()
+    row = html.split('id="answer-C2"', 1)[1].split("</tr>", 1)[0]
+    assert "https://intranet.example.eu/llm/architecture" in row and "LLM platform architecture" in row
+
+
+def test_buyer_controlled_rows_cannot_take_a_level(in_house, evaluator):
+    errors = private_answers_save(offering=in_house, actor=evaluator, rows=[
+        AnswerRow(criterion="C1", status="4", url="https://example.eu/a", accessed="2026-01-01"),
+        AnswerRow(criterion="C2", status="buyer_controlled"),
+    ])
+    assert {(e.criterion, e.field) for e in errors} == {("C1", "status"), ("C2", "status")}
+    assert in_house.answers.get(criterion__key="C1").status == Answer.BUYER_CONTROLLED
+
+
+def test_giving_a_hosting_operator_turns_buyer_controlled_answers_back_to_unknown(in_house, evaluator):
+    data = PrivateOfferingData(**{**IN_HOUSE, "deployment_mode": "dedicated_cloud", "hosting_operator": "ionos",
+                                  "processing_regions": ("DE",)})
+    private_offering_update(offering=in_house, actor=evaluator, data=data)
+    assert not in_house.answers.filter(status=Answer.BUYER_CONTROLLED).exists()
+    assert in_house.answers.get(criterion__key="C1").status == Answer.UNKNOWN
+
+
+def test_viewer_reads_the_answers_page_but_cannot_save(client, viewer, in_house):
+    client.force_login(viewer)
+    page = client.get(answers_url(in_house))
+    assert page.status_code == 200 and "Save all answers" not in page.content.decode()
+    response = client.post(answers_url(in_house), {"C2-status": "unknown", "C2-rationale": "viewer was here"})
+    assert response.status_code == 403
+    assert in_house.answers.get(criterion__key="C2").rationale != "viewer was here"
+
+
+def test_shared_catalog_offerings_cannot_be_edited_here(client, owner, organisation, catalog):
+    shared = Offering.objects.filter(organisation__isnull=True).first()
+    client.force_login(owner)
+    for name in ("private-offering-edit", "private-offering-answers"):
+        url = reverse(name, kwargs={"org": organisation.slug, "key": shared.key})
+        assert client.get(url).status_code == 404
+        assert client.post(url, {"name": "Hijacked", "C2-status": "unknown"}).status_code == 404
+    shared.refresh_from_db()
+    assert shared.name != "Hijacked"
+
+
+def test_edit_links_are_offered_to_members_who_can_edit(client, evaluator, viewer, organisation, in_house):
+    client.force_login(evaluator)
+    assert new_url(organisation) in client.get(reverse("catalog")).content.decode()
+    assert answers_url(in_house) in client.get(reverse("offering", kwargs={"key": in_house.key})).content.decode()
+    client.force_login(viewer)
+    assert new_url(organisation) not in client.get(reverse("catalog")).content.decode()
+
+
+def test_changes_are_recorded_in_the_history_with_who_made_them(client, evaluator, owner, in_house):
+    assert in_house.history.earliest().history_user == evaluator
+    client.force_login(owner)
+    response = client.post(reverse("private-offering-edit", kwargs={"org": in_house.organisation.slug,
+                                                                    "key": in_house.key}),
+                           {**IN_HOUSE, "name": "In-house Llama cluster (Bonn)"})
+    assert response.status_code == 302
+    latest = in_house.history.latest()
+    assert (latest.name, latest.history_user) == ("In-house Llama cluster (Bonn)", owner)
+    client.post(answers_url(in_house), {"C2-status": "unknown", "C2-rationale": "Asked legal, no answer yet."})
+    answer = in_house.answers.get(criterion__key="C2")
+    assert answer.history.latest().history_user == owner
+    assert answer.history.latest().prev_record.rationale.startswith("Not assessed yet")
