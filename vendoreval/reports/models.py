@@ -1,7 +1,13 @@
-"""Generated procurement reports, stored by the fingerprint of the evaluation snapshot they were rendered from."""
+"""Generated procurement reports, stored by the fingerprint of the evaluation snapshot they were rendered from.
+
+A report row keeps the canonical snapshot it was requested for, so a background worker renders exactly what the
+user saw, even if the evaluation changes before the job runs; the PDF is a pure function of that snapshot.
+"""
 
 from django.conf import settings
 from django.db import models
+
+from .storage import report_store
 
 
 class Report(models.Model):
@@ -14,16 +20,30 @@ class Report(models.Model):
     evaluation = models.ForeignKey("evaluations.Evaluation", on_delete=models.CASCADE, related_name="reports")
     fingerprint = models.CharField(max_length=64, db_index=True)
     document_id = models.CharField(max_length=40)
+    snapshot_date = models.DateField(null=True, blank=True)
+    snapshot = models.TextField(blank=True,
+                                help_text="Canonical JSON of the evaluation snapshot (SHA-256 = fingerprint)")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
-    file = models.FileField(upload_to="reports/", blank=True)
+    file = models.FileField(upload_to="reports/", storage=report_store, blank=True)
     error = models.TextField(blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["-created_at"]
+        ordering = ["-created_at", "-pk"]
         constraints = [models.UniqueConstraint(fields=["evaluation", "fingerprint"], name="one_report_per_snapshot")]
 
     def __str__(self) -> str:
         return f"{self.document_id} ({self.get_status_display()})"
+
+    @property
+    def download_name(self) -> str:
+        date = self.snapshot_date.isoformat() if self.snapshot_date else "undated"
+        return f"{self.evaluation.slug}-{date}.pdf"
+
+    @property
+    def pending(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)

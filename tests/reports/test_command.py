@@ -1,0 +1,37 @@
+"""python manage.py render_report <org>/<evaluation> -o file.pdf"""
+
+from __future__ import annotations
+
+from io import StringIO
+from unittest import mock
+
+import pytest
+from django.core.management import CommandError, call_command
+from pypdf import PdfReader
+
+from vendoreval.reports import rendering
+from vendoreval.reports.models import Report
+
+pytestmark = pytest.mark.django_db
+
+
+def test_render_report_writes_the_pdf_and_reuses_the_store(evaluation, tmp_path):
+    target = tmp_path / "out.pdf"
+    name = f"{evaluation.organisation.slug}/{evaluation.slug}"
+    out = StringIO()
+    with mock.patch.object(rendering, "render_pdf", wraps=rendering.render_pdf) as render:
+        call_command("render_report", name, "-o", str(target), stdout=out)
+        call_command("render_report", name, "-o", str(tmp_path / "again.pdf"), stdout=out)
+    assert render.call_count == 1
+    report = Report.objects.get()
+    assert "rendered" in out.getvalue() and "from the store" in out.getvalue()
+    assert report.document_id in out.getvalue()
+    assert target.read_bytes() == (tmp_path / "again.pdf").read_bytes()
+    assert list(PdfReader(target).attachments) == ["snapshot.json"]
+
+
+def test_render_report_names_an_unknown_evaluation(evaluation):
+    with pytest.raises(CommandError, match="No evaluation"):
+        call_command("render_report", f"{evaluation.organisation.slug}/nope", "-o", "/dev/null")
+    with pytest.raises(CommandError, match="<organisation-slug>/<evaluation-slug>"):
+        call_command("render_report", "just-a-slug")

@@ -1,0 +1,207 @@
+"""The rendered PDF: what a committee reads (sections, ranking, numbers, citations) and what an archive needs
+(outline, metadata, PDF/A-3 identification, the snapshot attached), all from one sample report."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from io import BytesIO
+
+from pypdf import PdfReader
+
+from vendoreval.reports.fetcher import STYLESHEET
+from vendoreval.reports.rendering import render_pdf
+from vendoreval.reports.snapshot import ReportSnapshot
+
+from .conftest import pdf_text, squash
+
+SECTIONS = ["Executive summary", "Requirement profile", "Method", "Comparison of the shortlist",
+            "Shortlisted offerings", "Sensitivity", "Appendix", "Sign-off"]
+
+
+def reader(sample) -> PdfReader:
+    return PdfReader(BytesIO(sample.pdf))
+
+
+def between(flat: str, start: str, end: str) -> str:
+    a = flat.index(squash(start))
+    return flat[a:flat.index(squash(end), a)]
+
+
+def test_every_section_is_there_in_order(sample):
+    position = 0
+    for title in SECTIONS:  # each heading after the previous one
+        position = sample.flat.index(squash(title), position)
+    for label in ("Prepared by", "Reviewed by", "Approved by", "Name", "Signature", "Ranking", "Excluded offerings",
+                  "Must-haves", "Area weights", "Levels and the SEAL ladder", "Rank acceptability",
+                  "A. Answers used", "B. Sources", "C. Change history", "Ownership and hosting chain",
+                  "Strengths", "Risks", "Data gaps", "Stale evidence"):
+        assert squash(label) in sample.flat, label
+
+
+def test_cover_identifies_the_evaluation_and_the_snapshot(sample):
+    cover = squash(reader(sample).pages[0].extract_text())
+    data = sample.snapshot.data
+    for text in ("Engineering assistant", "Bundeswehr Beschaffung Test", sample.snapshot.date.isoformat(),
+                 f"v{data['checklist']['version']}", data["catalog"]["as_of"], sample.snapshot.fingerprint,
+                 sample.snapshot.document_id):
+        assert squash(text) in cover, text
+
+
+def test_recommendation_and_ranking_follow_the_outcome(sample):
+    ranking = sample.outcome.result.ranking
+    assert len(ranking) >= 2
+    leader = ranking[0]
+    assert squash(f"Recommendation: {leader.name}") in sample.flat
+    assert squash(f"fit score of {leader.fit_score:.1f} / 100") in sample.flat
+    assert squash(f"Sovereignty Score of {leader.sovereignty_score:.1f} / 100") in sample.flat
+    table = between(sample.flat, "Ranking", "Excluded offerings")
+    positions = [table.index(squash(r.name)) for r in ranking]
+    assert positions == sorted(positions)
+    for r in ranking:
+        assert squash(f"{r.fit_score:.1f}{r.sovereignty_score:.1f}SEAL-{r.seal}") in table, r.key
+    margin = leader.fit_score - ranking[1].fit_score
+    assert squash(f"by {margin:.1f} fit points") in sample.flat
+
+
+def test_exclusions_are_listed_with_their_reasons(sample):
+    excluded = sample.outcome.result.excluded
+    assert excluded
+    table = between(sample.flat, "Excluded offerings", "Requirement profile")
+    for r in excluded:
+        assert squash(r.name) in table, r.key
+        first = r.knockouts[0].reason.split(" (", 1)[0]
+        assert squash(first) in table, first
+
+
+def test_sensitivity_verdict_and_acceptability(sample):
+    sensitivity = sample.outcome.sensitivity
+    assert squash(sensitivity.verdict) in sample.flat
+    leader = sample.outcome.result.ranking[0]
+    section = between(sample.flat, "Rank acceptability", "Weight that flips the winner")
+    assert squash(f"{leader.name}{sensitivity.acceptability[leader.key] * 100:.0f}%") in section
+    if sensitivity.flip:
+        assert squash(f"from {sensitivity.flip.from_weight:.0f}% to {sensitivity.flip.to_weight:.0f}%") in sample.flat
+
+
+def test_each_shortlisted_offering_has_its_section_with_chain_and_exposure(sample):
+    shortlist = sample.snapshot.data["shortlist"]["keys"]
+    assert len(shortlist) == 3  # no shortlist chosen: the top three
+    section = between(sample.flat, "Shortlisted offerings", "Rank acceptability")
+    for n, key in enumerate(shortlist, start=1):
+        profile = sample.outcome.offerings[key]
+        assert squash(f"{n}. {profile.offering.name}") in section
+        assert squash(profile.chain[0].company.name) in section
+        b1 = next(a for a in profile.answers if a.criterion.key == "B1")
+        assert squash(b1.rationale[:60].capitalize()) in section or squash(b1.rationale[:60]) in section
+
+
+def test_citations_are_numbered_and_listed_with_dates_and_confidence(sample):
+    data = sample.snapshot.data
+    rows = []
+    for key in data["shortlist"]["keys"]:
+        offering = data["offerings"][key]
+        chain = [e for m in offering["chain"] for e in m["evidence"]]
+        for answer in offering["answers"]:
+            rows += chain if answer["derived"] else answer["evidence"]
+    unique = list(dict.fromkeys(json.dumps(r, sort_keys=True) for r in rows))
+    sources = between(sample.flat, "B. Sources", "C. Change history")
+    assert unique
+    for n, raw in enumerate(unique, start=1):
+        row = json.loads(raw)
+        entry = sources[sources.index(f"[{n}]"):]
+        assert entry.startswith(squash(f"[{n}] {row['title'] or 'Untitled source'}")), n
+        assert squash(f"accessed {row['accessed']}") in entry[:2000]
+    assert f"[{len(unique) + 1}]" not in sources
+    # an answer in the appendix cites its own sources by number
+    answers = between(sample.flat, "A. Answers used", "B. Sources")
+    assert "[1]" in answers and squash("confidence: confirmed") in sources
+
+
+def test_footer_and_running_header_on_every_page(sample):
+    pdf = reader(sample)
+    total = len(pdf.pages)
+    assert total > 8
+    for number, page in enumerate(pdf.pages, start=1):
+        text = squash(page.extract_text())
+        assert squash(f"page {number} of {total}") in text
+        assert squash(f"Document {sample.snapshot.document_id}") in text
+        if number > 1:
+            assert squash("Engineering assistant") in text
+
+
+def test_outline_has_a_bookmark_for_every_section(sample):
+    pdf = reader(sample)
+
+    def titles(items, depth=0):
+        for item in items:
+            if isinstance(item, list):
+                yield from titles(item, depth + 1)
+            else:
+                yield depth, item.title
+
+    outline = list(titles(pdf.outline))
+    top = [title for depth, title in outline if depth == 0]
+    for section in SECTIONS:
+        assert section in top
+    second = [title for depth, title in outline if depth == 1]
+    for n, key in enumerate(sample.snapshot.data["shortlist"]["keys"], start=1):
+        assert f"{n}. {sample.outcome.offerings[key].offering.name}" in second
+    assert {"Ranking", "B. Sources", "C. Change history"} <= set(second)
+
+
+def test_metadata(sample):
+    meta = reader(sample).metadata
+    assert meta.title == "Procurement report: Engineering assistant"
+    assert meta.author == "Bundeswehr Beschaffung Test"
+    assert sample.snapshot.document_id in meta.subject and sample.snapshot.fingerprint in meta.subject
+    assert meta["/CreationDate"].startswith("D:" + sample.snapshot.date.strftime("%Y%m%d"))
+
+
+def test_pdf_a3b_identification_and_tagging(sample):
+    pdf = reader(sample)
+    xmp = pdf.xmp_metadata
+    assert xmp.pdfaid_part == "3"
+    assert xmp.pdfaid_conformance == "B"
+    root = pdf.trailer["/Root"]
+    assert root["/OutputIntents"][0].get_object()["/S"] == "/GTS_PDFA1"
+    assert bool(root["/MarkInfo"]["/Marked"])
+    assert "/StructTreeRoot" in root
+    assert len(root["/AF"]) == 1
+
+
+def test_fonts_are_the_bundled_ones_and_embedded(sample):
+    pdf = reader(sample)
+    fonts = {}
+    for page in pdf.pages[:3]:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"] if "/DescendantFonts" in font \
+                else font["/FontDescriptor"]
+            fonts[str(font["/BaseFont"])] = any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+    assert fonts and all(fonts.values())
+    assert all("DejaVu-Sans" in name for name in fonts)
+    assert {sample.fetcher.base_url + f"fonts/{name}.ttf" for name in ("DejaVuSans", "DejaVuSans-Bold")} <= set(
+        sample.fetcher.requested)  # the bundled files, not whatever the machine has installed
+
+
+def test_the_snapshot_is_attached_and_round_trips(sample):
+    attachments = reader(sample).attachments
+    assert list(attachments) == ["snapshot.json"]
+    (content,) = attachments["snapshot.json"]
+    assert content == sample.snapshot.canonical
+    assert hashlib.sha256(content).hexdigest() == sample.snapshot.fingerprint
+    assert json.loads(content) == sample.snapshot.data
+    assert ReportSnapshot.from_json(content).document_id == sample.snapshot.document_id
+
+
+def test_only_the_report_assets_were_fetched(sample):
+    assert sample.fetcher.refused == []
+    assert any(url.endswith(STYLESHEET) for url in sample.fetcher.requested)
+    assert all(url.startswith(sample.fetcher.base_url) for url in sample.fetcher.requested)
+
+
+def test_the_same_snapshot_gives_the_same_text_and_attachment(sample):
+    again = render_pdf(ReportSnapshot.from_json(sample.snapshot.canonical))
+    assert pdf_text(again) == sample.text
+    assert PdfReader(BytesIO(again)).attachments == reader(sample).attachments

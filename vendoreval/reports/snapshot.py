@@ -1,0 +1,231 @@
+"""The evaluation snapshot: the exact inputs and results a report is rendered from, as canonical JSON.
+
+The snapshot holds no clock: its date is the day the evaluation was last changed, and evidence staleness is judged
+against that day. Canonical JSON (sorted keys, sets as sorted lists, UTF-8, no insignificant whitespace) makes the
+SHA-256 fingerprint stable, so the same evaluation against the same catalog always gives the same document id, and
+the report — a pure function of the snapshot — the same text. The JSON is embedded in the PDF so the decision can be
+re-checked without the app.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Mapping
+from enum import Enum
+from typing import Any
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
+from django.utils import timezone
+from pydantic import BaseModel
+
+from vendoreval.catalog.models import Company, Evidence, Subprocessor
+from vendoreval.catalog.schema import DEPLOYMENT_MODE_LABELS, DeploymentMode
+from vendoreval.evaluations.context import EvaluationContext, evaluation_context
+from vendoreval.evaluations.models import AuditEvent, Classification, Evaluation
+from vendoreval.evaluations.services import Outcome, evaluation_outcome
+
+SNAPSHOT_FORMAT = "vendoreval-report-snapshot"
+SNAPSHOT_VERSION = 1  # bump when the report's content or layout changes: stored PDFs are keyed by the fingerprint
+SENSITIVITY_SAMPLES = 2000
+DEFAULT_SHORTLIST_SIZE = 3
+HIDDEN_HISTORY = {"report_generated"}  # generating a report must not change the snapshot it was generated from
+
+
+@dataclasses.dataclass(frozen=True)
+class ReportSnapshot:
+    data: dict[str, Any]
+    canonical: bytes  # canonical JSON of `data`
+    fingerprint: str  # SHA-256 of `canonical`, hex
+    document_id: str
+    date: dt.date
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> ReportSnapshot:
+        canonical = canonical_json(data)
+        fingerprint = hashlib.sha256(canonical).hexdigest()
+        plain = json.loads(canonical)
+        return cls(data=plain, canonical=canonical, fingerprint=fingerprint, document_id=document_id_for(fingerprint),
+                   date=dt.date.fromisoformat(plain["snapshot_date"]))
+
+    @classmethod
+    def from_json(cls, canonical: str | bytes) -> ReportSnapshot:
+        return cls.from_data(json.loads(canonical))
+
+
+def document_id_for(fingerprint: str) -> str:
+    return f"VE-{fingerprint[:12].upper()}"
+
+
+# --- canonical JSON ------------------------------------------------------------------------------------------------
+
+
+def _plain(value: Any) -> Any:
+    """Plain JSON data: models dumped, sets sorted (their order would otherwise depend on string hashing), dates ISO."""
+    if isinstance(value, BaseModel):
+        return _plain(value.model_dump(mode="python"))
+    if isinstance(value, Enum):
+        return _plain(value.value)
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (set, frozenset)):
+        return sorted(_plain(v) for v in value)
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dt.datetime):
+        aware = timezone.is_aware(value)
+        return timezone.localtime(value).isoformat(timespec="seconds") if aware else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value != value:  # NaN has no JSON form
+        raise ValueError("NaN cannot be part of a snapshot")
+    return value
+
+
+def canonical_json(data: Any) -> bytes:
+    return json.dumps(_plain(data), sort_keys=True, ensure_ascii=False, separators=(",", ":"),
+                      allow_nan=False).encode("utf-8")
+
+
+# --- building the snapshot -----------------------------------------------------------------------------------------
+
+
+def snapshot_date(evaluation: Evaluation) -> dt.date:
+    return timezone.localdate(evaluation.updated_at)
+
+
+def shortlist_of(evaluation: Evaluation, outcome: Outcome) -> tuple[list[str], str]:
+    """The buyer's shortlist (known offerings only), or the top of the ranking when the buyer has not chosen one."""
+    keys = [k for k in dict.fromkeys(evaluation.shortlist) if k in outcome.offerings]
+    if keys:
+        return keys, "buyer"
+    return [r.key for r in outcome.result.ranking[:DEFAULT_SHORTLIST_SIZE]], "top_of_ranking"
+
+
+def _evidence_rows(evidence) -> list[dict]:
+    return [{"url": e.url, "title": e.title, "source_date": e.source_date, "accessed": e.accessed,
+             "confidence": e.confidence, "note": e.note} for e in evidence]
+
+
+def _chain_evidence(profiles) -> dict[tuple[str, int], list[Evidence]]:
+    """Sources for the companies and sub-processors of the shortlisted chains (one query)."""
+    company_pks = {m.company.pk for p in profiles for m in p.chain}
+    sub_pks = {s.pk for p in profiles for s in p.offering.subprocessors.all()}
+    types = ContentType.objects.get_for_models(Company, Subprocessor)
+    query = (Q(content_type=types[Company], object_id__in=company_pks)
+             | Q(content_type=types[Subprocessor], object_id__in=sub_pks))
+    rows: dict[tuple[str, int], list[Evidence]] = {}
+    for e in Evidence.objects.filter(query).order_by("position", "pk"):
+        kind = "company" if e.content_type_id == types[Company].pk else "subprocessor"
+        rows.setdefault((kind, e.object_id), []).append(e)
+    return rows
+
+
+def _offering(profile, chain_evidence) -> dict:
+    o = profile.offering
+    subprocessors = {s.company_id: s for s in o.subprocessors.all()}
+    chain = []
+    for member in profile.chain:
+        company = member.company
+        sources = chain_evidence.get(("company", company.pk), [])
+        sub = subprocessors.get(company.pk) if member.role.startswith("sub-processor") else None
+        if sub is not None:
+            sources = sources + chain_evidence.get(("subprocessor", sub.pk), [])
+        chain.append({
+            "role": member.role, "company": company.name, "country": company.country_id,
+            "country_name": company.country.name, "laws": list(member.laws), "trusted": member.trusted,
+            "pending_change_of_control": company.pending_change_of_control,
+            "evidence": _evidence_rows(sources),
+        })
+    return {
+        "key": o.key, "name": o.name, "vendor": o.vendor.name, "product": o.product,
+        "deployment_mode": o.deployment_mode,
+        "deployment_mode_label": DEPLOYMENT_MODE_LABELS[DeploymentMode(o.deployment_mode)],
+        "hosting_operator": o.hosting_operator.name if o.hosting_operator_id else None,
+        "model_provider": o.model_provider.name if o.model_provider_id else None,
+        "processing_regions": sorted(c.code for c in o.processing_regions.all()),
+        "qualifications": [q.name for q in o.qualifications.all()],
+        "model_licence": o.model_licence, "summary": o.summary, "private": o.organisation_id is not None,
+        "chain": chain,
+        "answers": [{
+            "criterion": a.criterion.key, "status": a.status, "level": a.level, "rationale": a.rationale,
+            "derived": a.derived, "confidence": a.confidence, "stale": a.stale,
+            "evidence": _evidence_rows(a.evidence),
+        } for a in profile.answers],
+    }
+
+
+def _history(evaluation: Evaluation) -> list[dict]:
+    events = (AuditEvent.objects.filter(evaluation=evaluation).exclude(action__in=HIDDEN_HISTORY)
+              .select_related("actor").order_by("at", "pk"))
+    return [{"at": e.at, "actor": e.actor.get_username() if e.actor else "", "action": e.action, "field": e.field,
+             "old_value": e.old_value, "new_value": e.new_value, "note": e.note} for e in events]
+
+
+def _requirements(evaluation: Evaluation, context: EvaluationContext, outcome: Outcome) -> dict:
+    countries = {c.code: c.name for c in context.countries}
+    preset = context.preset(evaluation.sector)
+    regulations = {r["key"]: r["name"] for r in context.regulations}
+    modes = dict(context.mode_choices)
+    profile = outcome.profile
+    objective_weights = profile.objective_weights or {o.key: o.weight for o in context.spec.objectives}
+    return {
+        "sector": {"key": evaluation.sector, "name": preset["name"] if preset else ""},
+        "classification": {"key": evaluation.classification,
+                           "label": Classification(evaluation.classification).label
+                           if evaluation.classification else ""},
+        "use_cases": evaluation.use_cases,
+        "regulations": [{"key": k, "name": regulations.get(k, k)} for k in sorted(evaluation.regulations)],
+        "trusted_countries": [{"code": c, "name": countries.get(c, c)} for c in sorted(profile.trusted_countries)],
+        "acceptable_modes": [{"key": m, "label": modes.get(m, m)} for m in sorted(profile.acceptable_modes)],
+        "area_weights": dict(profile.area_weights),
+        "objective_weights": dict(objective_weights),
+        "must_haves": [{"criterion": m.criterion, "level": m.level, "active": m.active, "reason": m.reason,
+                        "rule_level": m.rule.level if m.rule else None, "override_reason": m.override_reason,
+                        "buyer_level": m.buyer_level} for m in outcome.must_haves],
+        "seal_minimums": [s for s in profile.seal_minimums],
+        "own_hosting_levels": dict(profile.own_hosting_levels),
+    }
+
+
+def _checklist(context: EvaluationContext) -> dict:
+    return {
+        "version": context.checklist.version, "published": context.checklist.published,
+        "areas": [{"key": a.key, "name": a.name} for a in context.spec.areas],
+        "objectives": [{"key": o.key, "name": o.name, "weight": o.weight} for o in context.spec.objectives],
+        "criteria": [{"key": c.key, "area": c.area.key, "title": c.title, "question": c.question,
+                      "csf_objective": c.csf_objective.key if c.csf_objective else None, "derived": c.derived,
+                      "levels": {str(k): v for k, v in c.levels.items()}} for c in context.criteria],
+    }
+
+
+def report_snapshot(*, evaluation: Evaluation, context: EvaluationContext | None = None) -> ReportSnapshot:
+    """Score the evaluation as of its snapshot date and freeze everything the report shows."""
+    context = context or evaluation_context(evaluation.checklist)
+    day = snapshot_date(evaluation)
+    outcome = evaluation_outcome(evaluation, context, samples=SENSITIVITY_SAMPLES, today=day)
+    shortlist, source = shortlist_of(evaluation, outcome)
+    profiles = [outcome.offerings[k] for k in shortlist]
+    chain_evidence = _chain_evidence(profiles)
+    data = {
+        "format": SNAPSHOT_FORMAT, "version": SNAPSHOT_VERSION,
+        "snapshot_date": day,
+        "organisation": {"name": evaluation.organisation.name, "slug": evaluation.organisation.slug},
+        "evaluation": {"name": evaluation.name, "slug": evaluation.slug, "created_at": evaluation.created_at},
+        "checklist": _checklist(context),
+        "catalog": {"as_of": outcome.catalog_as_of},
+        "method": {"stale_after_days": settings.VENDOREVAL_STALE_AFTER_DAYS},
+        "requirements": _requirements(evaluation, context, outcome),
+        "scoring_profile": outcome.profile,
+        "inputs": [p.as_input() for p in sorted(outcome.offerings.values(), key=lambda p: p.offering.key)],
+        "results": outcome.result,
+        "sensitivity": outcome.sensitivity,
+        "shortlist": {"keys": shortlist, "source": source},
+        "offerings": {p.offering.key: _offering(p, chain_evidence) for p in profiles},
+        "history": _history(evaluation),
+    }
+    return ReportSnapshot.from_data(data)
