@@ -201,7 +201,7 @@ def test_weight_flip_really_flips_and_no_smaller_single_area_change_does(
 
     if flip is None:
         # no single area weight, anywhere from 0% to 99%, changes the winner
-        for area, weight in req.area_weights.items():
+        for area in req.area_weights:
             for percent in (0.0, 25.0, 50.0, 75.0, 99.0):
                 assert winner_at(area, percent) in (leader, None)
         return

@@ -8,6 +8,7 @@ from pathlib import Path
 from django.contrib.contenttypes.models import ContentType
 
 from vendoreval.checklist.models import ChecklistVersion
+from vendoreval.checklist.selectors import current_checklist
 
 from . import schema
 from .files import CatalogBundle, write_catalog
@@ -28,10 +29,6 @@ class _EvidenceIndex:
 
     def __call__(self, obj) -> list[schema.EvidenceData]:
         return list(self._rows.get((self._types[type(obj)], obj.pk), []))
-
-
-def current_checklist() -> ChecklistVersion:
-    return ChecklistVersion.objects.order_by("-published", "-pk").first()
 
 
 def checklist_data(checklist: ChecklistVersion) -> schema.ChecklistData:

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
-from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -37,10 +34,6 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return self.title or self.url
-
-    def is_stale(self, today: dt.date) -> bool:
-        reference = self.source_date or self.accessed
-        return (today - reference).days > settings.VENDOREVAL_STALE_AFTER_DAYS
 
 
 class Law(models.Model):

@@ -12,6 +12,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
 
 from vendoreval.checklist.models import ChecklistVersion, Criterion
+from vendoreval.checklist.selectors import current_checklist  # noqa: F401 - re-exported for the catalog views
 from vendoreval.scoring import exposure
 from vendoreval.scoring.models import AnswerInput, OfferingInput
 from vendoreval.scoring.models import Confidence as ScoreConfidence
@@ -28,10 +29,6 @@ def default_trusted_countries() -> frozenset[str]:
 
 def current_release() -> CatalogRelease | None:
     return CatalogRelease.objects.first()
-
-
-def current_checklist() -> ChecklistVersion | None:
-    return ChecklistVersion.objects.order_by("-published", "-pk").first()
 
 
 @dataclasses.dataclass(frozen=True)

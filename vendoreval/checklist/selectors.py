@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from django.db.models import Q
-
 from vendoreval.catalog.models import Country
 from vendoreval.catalog.schema import DeploymentMode
 from vendoreval.scoring.models import AreaSpec, ChecklistSpec, CriterionSpec, ObjectiveSpec
@@ -29,6 +27,3 @@ def checklist_spec(checklist: ChecklistVersion) -> ChecklistSpec:
         deployment_modes=frozenset(m.value for m in DeploymentMode),
     )
 
-
-def trusted_default() -> list[str]:
-    return sorted(Country.objects.filter(Q(eu=True) | Q(eea=True)).values_list("code", flat=True))
