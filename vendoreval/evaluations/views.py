@@ -58,9 +58,9 @@ def questionnaire_step(request: HttpRequest, evaluation: Evaluation, step: str) 
     if request.method == "POST":  # the no-JavaScript path: save every field of the step
         for field in step_fields(step, evaluation, context, services.must_haves_of(evaluation, context)):
             values = _values(request, field.name)
-            if field.kind in ("level", "override", "number", "text", "textarea", "select", "radio") and \
-                    field.name not in request.POST and f"{field.name}:reason" not in request.POST:
-                continue  # not part of this post
+            posted = field.name in request.POST or f"{field.name}:reason" in request.POST
+            if not posted and field.kind != "checkboxes":  # an unticked group posts nothing and means "none"
+                continue
             try:
                 services.evaluation_set_field(evaluation=evaluation, field=field.name, values=values,
                                               actor=request.user, context=context)
