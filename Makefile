@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test bench serve venv system-deps setup-db clean
+.PHONY: run test bench bench-load serve venv system-deps setup-db clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,10 @@ test: venv system-deps $(AXE)
 
 bench: venv system-deps
 	$(PY) bench/run.py
+
+# 50 simulated evaluators for 60 s against the production-like stack on 127.0.0.1 (own database; stops by itself).
+bench-load: venv
+	$(PY) bench/load/run.py --record
 
 serve: venv
 	bash scripts/serve.sh

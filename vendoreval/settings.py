@@ -147,6 +147,11 @@ STORAGES = {
 }
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "vendoreval@localhost")
 
 # --- security headers ----------------------------------------------------------------------------------------------
@@ -156,8 +161,12 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SECURE_REDIRECT_EXEMPT = [r"^health/$"]  # load balancers probe over plain HTTP
     if env_bool("BEHIND_TLS_PROXY"):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+        # Behind the proxy every request comes from its address: throttle logins per client, not per proxy.
+        AXES_IPWARE_PROXY_COUNT = 1
+        AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
@@ -200,7 +209,8 @@ TASKS = {
 # --- VendorEval ----------------------------------------------------------------------------------------------------
 VENDOREVAL_STALE_AFTER_DAYS = 548  # 18 months
 VENDOREVAL_DEMO_ACCOUNT = DEBUG and env_bool("VENDOREVAL_DEMO", True)
-VENDOREVAL_REPORT_STORE = VAR_DIR / "reports"
+# Generated PDF reports; on several web servers, a shared directory (NFS, a mounted volume).
+VENDOREVAL_REPORT_STORE = Path(os.environ.get("VENDOREVAL_REPORT_STORE", VAR_DIR / "reports"))
 
 LOGGING = {
     "version": 1,
