@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -18,6 +19,7 @@ from vendoreval.scoring.models import AnswerInput, OfferingInput
 from vendoreval.scoring.models import Confidence as ScoreConfidence
 
 from .models import Answer, CatalogRelease, Company, Country, Evidence, Offering, Subprocessor
+from .schema import Confidence
 
 BEST_FIRST = [ScoreConfidence.CONFIRMED, ScoreConfidence.THIRD_PARTY, ScoreConfidence.INFERRED]
 
@@ -32,12 +34,29 @@ def current_release() -> CatalogRelease | None:
 
 
 @dataclasses.dataclass(frozen=True)
+class EvidenceRow:
+    """An evidence row as pages, the scoring and the report read it (plain values: no model instance per row)."""
+
+    url: str
+    title: str
+    source_date: dt.date | None
+    accessed: dt.date
+    confidence: str
+    note: str
+
+    FIELDS = ("url", "title", "source_date", "accessed", "confidence", "note")
+
+    def get_confidence_display(self) -> str:
+        return Confidence(self.confidence).label
+
+
+@dataclasses.dataclass(frozen=True)
 class AnswerView:
     criterion: Criterion
     status: str  # level | unknown | buyer_controlled
     level: int | None
     rationale: str
-    evidence: tuple[Evidence, ...]
+    evidence: tuple[EvidenceRow, ...]
     confidence: ScoreConfidence | None
     stale: bool
     derived: bool = False
@@ -51,9 +70,10 @@ class AnswerView:
         return self.criterion.level_meaning(self.level) if self.level is not None else ""
 
     def as_input(self) -> AnswerInput:
-        return AnswerInput(criterion=self.criterion.key, level=self.level,
-                           buyer_controlled=self.status == Answer.BUYER_CONTROLLED, confidence=self.confidence,
-                           stale=self.stale, explanation=self.rationale)
+        # Built without re-validation: every value comes from validated catalog data (a results page builds ~700).
+        return AnswerInput.model_construct(criterion=self.criterion.key, level=self.level,
+                                           buyer_controlled=self.status == Answer.BUYER_CONTROLLED,
+                                           confidence=self.confidence, stale=self.stale, explanation=self.rationale)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -80,8 +100,18 @@ class OfferingProfile:
 
     def as_input(self) -> OfferingInput:
         o = self.offering
-        return OfferingInput(key=o.key, name=o.name, vendor=o.vendor.name, deployment_mode=o.deployment_mode,
-                             answers=tuple(a.as_input() for a in self.answers))
+        return OfferingInput.model_construct(key=o.key, name=o.name, vendor=o.vendor.name,
+                                             deployment_mode=o.deployment_mode,
+                                             answers=tuple(a.as_input() for a in self.answers))
+
+
+class _AnswerRow(NamedTuple):
+    pk: int
+    offering_id: int
+    criterion_id: int
+    status: str
+    level: int | None
+    rationale: str
 
 
 class _Companies:
@@ -101,30 +131,28 @@ class _Companies:
         return chain
 
 
-def _evidence_by_object(objects: dict[type, Iterable[int]]) -> dict[tuple[int, int], list[Evidence]]:
+def _evidence_by_object(objects: dict[type, Iterable[int]]) -> dict[tuple[int, int], list[EvidenceRow]]:
     query = Q(pk__in=[])
-    types = {}
     for model, pks in objects.items():
-        ct = ContentType.objects.get_for_model(model)
-        types[model] = ct.pk
-        query |= Q(content_type=ct, object_id__in=list(pks))
-    rows: dict[tuple[int, int], list[Evidence]] = defaultdict(list)
-    for e in Evidence.objects.filter(query).order_by("position", "pk"):
-        rows[(e.content_type_id, e.object_id)].append(e)
+        query |= Q(content_type=ContentType.objects.get_for_model(model), object_id__in=list(pks))
+    rows: dict[tuple[int, int], list[EvidenceRow]] = defaultdict(list)
+    for content_type, object_id, *values in (Evidence.objects.filter(query).order_by("position", "pk")
+                                             .values_list("content_type_id", "object_id", *EvidenceRow.FIELDS)):
+        rows[(content_type, object_id)].append(EvidenceRow(*values))
     return rows
 
 
-def _best_confidence(evidence: Iterable[Evidence]) -> ScoreConfidence | None:
+def _best_confidence(evidence: Iterable[EvidenceRow]) -> ScoreConfidence | None:
     present = {ScoreConfidence(e.confidence) for e in evidence}
     return next((c for c in BEST_FIRST if c in present), None)
 
 
-def _weakest_confidence(evidence: Iterable[Evidence]) -> ScoreConfidence:
+def _weakest_confidence(evidence: Iterable[EvidenceRow]) -> ScoreConfidence:
     present = [ScoreConfidence(e.confidence) for e in evidence]
     return exposure.weakest(present) if present else ScoreConfidence.INFERRED
 
 
-def is_stale(evidence: Iterable[Evidence], today: dt.date) -> bool:
+def is_stale(evidence: Iterable[EvidenceRow], today: dt.date) -> bool:
     dates = [e.source_date for e in evidence if e.source_date]
     return bool(dates) and (today - max(dates)).days > settings.VENDOREVAL_STALE_AFTER_DAYS
 
@@ -133,7 +161,7 @@ def offerings_for(organisations=()) -> QuerySet[Offering]:
     """Shared offerings plus the private ones of `organisations`, ready for `offering_profiles`."""
     return (Offering.objects.visible_to(organisations)
             .select_related("vendor__country", "model_provider", "hosting_operator__country", "organisation")
-            .prefetch_related("processing_regions", "subprocessors__company", "qualifications", "answers")
+            .prefetch_related("processing_regions", "subprocessors__company", "qualifications")
             .order_by("name", "key"))
 
 
@@ -146,10 +174,11 @@ def offering_profiles(offerings: Iterable[Offering], *, checklist: ChecklistVers
     offerings = list(offerings)
     criteria = list(checklist.criteria.select_related("area", "csf_objective").order_by("position", "key"))
     companies = _Companies()
-    answers = {(a.offering_id, a.criterion_id): a for o in offerings for a in o.answers.all()}
+    answers = {(row[1], row[2]): _AnswerRow(*row) for row in Answer.objects.filter(offering__in=offerings)
+               .values_list("pk", "offering_id", "criterion_id", "status", "level", "rationale")}
     subprocessors = [s for o in offerings for s in o.subprocessors.all()]
     evidence = _evidence_by_object({
-        Answer: [a.pk for a in answers.values()],
+        Answer: [a.pk for a in answers.values()],  # one query for every answer's sources
         Company: list(companies.by_pk),
         Subprocessor: [s.pk for s in subprocessors],
     })
