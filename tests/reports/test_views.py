@@ -196,6 +196,7 @@ def test_preview_is_the_same_report_as_html_without_inline_script_or_style(clien
     assert "'unsafe-inline'" not in response.get("Content-Security-Policy", "")
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes database connections, as a real worker process does
 def test_a_queued_job_waits_in_the_database_for_a_worker(client, viewer, evaluation, settings):
     """With the database backend the job is a row: a worker started later (after a restart) picks it up."""
     from django.core.management import call_command
