@@ -85,7 +85,8 @@ def test_comparison_shows_two_offerings_side_by_side_with_differences_and_eviden
     assert "<svg" in html and "Area profile" in html
     assert 'class="diff"' in html
     assert "/catalog/mistral-on-azure/#answer-B1" in html
-    assert "rank 1" in html or "rank " in html
+    assert 'Mistral open-weight models, self-hosted <span class="badge ok">rank 1</span>' in html
+    assert 'Mistral models on Microsoft Azure Foundry <span class="badge bad">excluded</span>' in html
 
 
 @pytest.mark.parametrize("query, message", [
