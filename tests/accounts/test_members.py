@@ -68,3 +68,22 @@ def test_only_owners_manage_members(client, organisation, member, role):
 def test_members_of_other_organisations_do_not_see_the_member_list(client, organisation, outsider):
     client.force_login(outsider)
     assert client.get(members_url(organisation)).status_code == 404
+
+
+def test_a_newcomer_creates_an_account_from_the_invitation(client, organisation, owner):
+    from vendoreval.accounts.services import invitation_create
+
+    invitation = invitation_create(organisation=organisation, email="nina@example.se", role="evaluator",
+                                   invited_by=owner, base_url="http://testserver")
+    link = reverse("invitation-accept", kwargs={"token": invitation.token})
+    weak = client.post(link, {"username": "nina", "password1": "12345678", "password2": "12345678"})
+    assert weak.status_code == 400
+    html = weak.content.decode()
+    assert "This password is too short" in html and "This password is entirely numeric" in html
+    assert not Membership.objects.filter(user__username="nina").exists()
+    response = client.post(link, {"username": "nina", "password1": "Fjord-lantern-42", "password2": "Fjord-lantern-42"})
+    assert response.status_code == 302
+    membership = Membership.objects.get(user__username="nina")
+    assert (membership.organisation, membership.role, membership.user.email) == (organisation, "evaluator",
+                                                                                "nina@example.se")
+    assert client.get(reverse("home")).status_code == 200  # signed in

@@ -1,4 +1,4 @@
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 
 
 class LoginForm(AuthenticationForm):
@@ -6,3 +6,10 @@ class LoginForm(AuthenticationForm):
         **AuthenticationForm.error_messages,
         "invalid_login": "That username and password do not match an account. Both are case-sensitive.",
     }
+
+
+class SignUpForm(UserCreationForm):
+    """An invitee without an account creates one; Django's password validators apply."""
+
+    class Meta(UserCreationForm.Meta):
+        fields = ("username",)

@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth import login
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.http import Http404, HttpRequest, HttpResponse
@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from vendoreval.evaluations.access import MANAGE, organisation_access
 
 from . import services
+from .forms import SignUpForm
 from .models import Invitation, Membership, Role
 
 
@@ -50,16 +51,25 @@ def member_remove(request: HttpRequest, organisation, membership_id: int) -> Htt
     return redirect("members", org=organisation.slug)
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    """Signed-in users accept with one click; newcomers create their account here (Django's password validators)."""
     invitation = Invitation.objects.select_related("organisation").filter(token=token).first()
     if invitation is None:
         raise Http404("No such invitation")
     error = "" if invitation.is_open else "This invitation has expired or was already used. Ask the owner for a new one."
-    if request.method == "POST" and not error:
+    form = None
+    if not error and not request.user.is_authenticated:
+        form = SignUpForm(request.POST or None, initial={"email": invitation.email})
+        if request.method == "POST" and form.is_valid():
+            user = form.save(commit=False)
+            user.email = invitation.email
+            user.save()
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    if request.method == "POST" and not error and request.user.is_authenticated:
         services.invitation_accept(invitation=invitation, user=request.user)
         messages.success(request, f"You joined {invitation.organisation.name} as {invitation.get_role_display().lower()}.")
         return redirect("home")
-    return render(request, "accounts/invitation.html", {"invitation": invitation, "error": error},
-                  status=410 if error else 200)
+    status = 410 if error else 400 if form is not None and form.errors else 200
+    return render(request, "accounts/invitation.html", {"invitation": invitation, "error": error, "form": form},
+                  status=status)
