@@ -43,3 +43,10 @@ def test_old_sources_are_flagged_stale(client, evaluator, catalog):
     html = client.get(reverse("offering", kwargs={"key": "ovhcloud-ai-endpoints"})).content.decode()
     row = html.split(f'id="answer-{answer.criterion.key}"', 1)[1].split("</tr>", 1)[0]
     assert "stale evidence" in row and "source 2020-01-01" in row
+
+
+def test_offering_page_names_the_vendors_notable_shareholders(client, evaluator, catalog):
+    client.force_login(evaluator)
+    html = client.get(reverse("offering", kwargs={"key": "ionos-ai-model-hub"})).content.decode()
+    assert "Notable shareholders of IONOS Group SE" in html
+    assert "Warburg Pincus LLC — 21.2%" in html and "United Internet AG — 63.8%" in html

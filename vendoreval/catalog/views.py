@@ -33,4 +33,5 @@ def offering_detail(request: HttpRequest, key: str) -> HttpResponse:
     areas = [(area, [a for a in profile.answers if a.criterion.area_id == area.pk]) for area in checklist.areas.all()]
     return render(request, "catalog/detail.html", {
         "profile": profile, "offering": profile.offering, "areas": areas, "release": selectors.current_release(),
+        "holdings": profile.offering.vendor.shareholdings.select_related("holder_company"),
     })
