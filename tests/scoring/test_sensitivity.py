@@ -213,3 +213,14 @@ def test_flipped_area_weights_changes_only_the_flipped_area():
 
     # others B 50 + D 30 = 80; A must be 50% of the new total: A = 0.5 / 0.5 x 80 = 80
     assert flipped_area_weights({"A": 20, "B": 50, "D": 30}, flip) == {"A": 80.0, "B": 50, "D": 30}
+
+
+
+def test_a_result_already_scored_gives_the_same_analysis(checklist, make_profile, make_offering):
+    from vendoreval.scoring.engine import score_offerings
+
+    profile = make_profile()
+    offerings = [make_offering("a", {"B1": 4, "C1": 2}), make_offering("b", {"B1": 2, "C1": 4}), make_offering("c")]
+    scored = score_offerings(checklist, profile, offerings)
+    assert analyse_sensitivity(checklist, profile, offerings, samples=300, result=scored) == \
+        analyse_sensitivity(checklist, profile, offerings, samples=300)

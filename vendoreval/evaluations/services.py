@@ -244,7 +244,8 @@ def evaluation_outcome(evaluation: Evaluation, context: EvaluationContext, *, sa
         trusted=profile.trusted_countries, today=today or timezone.localdate())
     inputs = [p.as_input() for p in offerings]
     result = score_offerings(context.spec, profile, inputs)
-    sensitivity = analyse_sensitivity(context.spec, profile, inputs, samples=samples) if samples else None
+    sensitivity = analyse_sensitivity(context.spec, profile, inputs, samples=samples,
+                                      result=result) if samples else None
     release = catalog_selectors.current_release()
     return Outcome(profile=profile, result=result, sensitivity=sensitivity,
                    offerings={p.offering.key: p for p in offerings}, must_haves=must_haves_of(evaluation, context),

@@ -19,6 +19,7 @@ import numpy as np
 from vendoreval.scoring.engine import RANK_DECIMALS, score_offerings
 from vendoreval.scoring.models import (
     ChecklistSpec,
+    EvaluationResult,
     OfferingInput,
     OfferingResult,
     RequirementProfile,
@@ -41,17 +42,18 @@ def analyse_sensitivity(
     samples: int = 2000,
     seed: int = 20261125,
     concentration: float = 50.0,
+    result: EvaluationResult | None = None,
 ) -> SensitivityResult:
     """Rank acceptability of every passing offering and the smallest single-area weight change that flips the winner.
 
     `concentration` scales the Dirichlet around the buyer's weights: higher keeps samples closer to them. The same
-    inputs and seed give the same result.
+    inputs and seed give the same result. Pass `result` when the caller has already scored these inputs.
     """
     if samples < 1:
         raise ValueError("samples must be at least 1")
     if not concentration > 0:
         raise ValueError("concentration must be above zero")
-    ranking = score_offerings(checklist, profile, offerings).ranking
+    ranking = (result or score_offerings(checklist, profile, offerings)).ranking
     if not ranking:
         return SensitivityResult(
             samples=samples,
