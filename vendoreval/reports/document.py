@@ -1,8 +1,9 @@
 """The report's content, shaped for the template from the snapshot alone (no database, no clock).
 
 Everything the report says is derived here from the snapshot's plain data, so the same snapshot always gives the same
-document. Numbers are formatted here, not by locale-dependent template filters. Sources are numbered once, in the
-order the appendix lists the answers, and every section cites those numbers.
+document. Numbers are formatted here, not by locale-dependent template filters. Each source document is numbered
+once, in the order the appendix lists the answers, and every section cites those numbers; how strongly a source
+supports a claim (its confidence) and the evidence note travel with the claim, not with the document.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ SEAL_LADDER = [
 CONFIDENCE_LABELS = {"confirmed": "confirmed", "third_party": "third-party", "inferred": "inferred"}
 STRENGTH_LEVEL = 3  # vendor answers at or above this level are listed as strengths
 RISK_LEVEL = 1  # known answers at or below this level are listed as risks
-CHART_GROUP = 4  # offerings per area-profile chart, so that each chart fits a page at a legible size
+CHART_GROUP = 5  # offerings per area-profile chart: each fits a page legibly, and styles stay distinct
 
 
 def short_reason(knockout: dict) -> str:
@@ -75,18 +76,14 @@ def short_value(value: Any, limit: int = 160) -> str:
 
 
 @dataclasses.dataclass
-class Citation:
+class Source:
+    """A document the report cites, listed once in appendix B whatever the number of claims it supports."""
+
     number: int
     url: str
     title: str
     source_date: str | None
     accessed: str
-    confidence: str
-    note: str
-
-    @property
-    def confidence_label(self) -> str:
-        return CONFIDENCE_LABELS.get(self.confidence, self.confidence)
 
     @property
     def linkable(self) -> bool:
@@ -94,21 +91,42 @@ class Citation:
         return self.url.lower().startswith(("https://", "http://"))
 
 
+@dataclasses.dataclass(frozen=True)
+class Citation:
+    """One claim's use of a source: the source's number, how strongly it supports the claim, and the evidence note."""
+
+    number: int
+    confidence: str
+    note: str
+
+    @property
+    def confidence_label(self) -> str:
+        return CONFIDENCE_LABELS.get(self.confidence, self.confidence)
+
+
 class Citations:
+    """Numbers each document once, in the order the report first cites it."""
+
     def __init__(self) -> None:
         self._numbers: dict[tuple, int] = {}
-        self.items: list[Citation] = []
+        self.sources: list[Source] = []
 
-    def cite(self, rows: list[dict]) -> list[int]:
-        numbers = []
+    def cite(self, rows: list[dict]) -> list[Citation]:
+        cited: list[Citation] = []
         for row in rows:
-            key = (row["url"], row["title"], row["source_date"], row["accessed"], row["confidence"], row["note"])
+            key = (row["url"], row["title"], row["source_date"], row["accessed"])
             if key not in self._numbers:
-                self._numbers[key] = len(self.items) + 1
-                self.items.append(Citation(self._numbers[key], *key))
-            if self._numbers[key] not in numbers:
-                numbers.append(self._numbers[key])
-        return numbers
+                self._numbers[key] = len(self.sources) + 1
+                self.sources.append(Source(self._numbers[key], *key))
+            citation = Citation(self._numbers[key], row["confidence"], row["note"])
+            if citation not in cited:
+                cited.append(citation)
+        return cited
+
+
+def numbers(citations: list[Citation]) -> list[int]:
+    """The distinct source numbers of some citations, in order: "[3][7]" where the evidence details are elsewhere."""
+    return list(dict.fromkeys(c.number for c in citations))
 
 
 # --- building the document ----------------------------------------------------------------------------------------
@@ -131,13 +149,15 @@ def _offering_section(n: int, result: dict, offering: dict, citations: Citations
     for cell in result["criteria"]:
         answer = answers[cell["criterion"]]
         criterion = criteria[cell["criterion"]]
-        numbers = citations.cite(chain_sources if answer["derived"] else answer["evidence"])
-        cited[cell["criterion"]] = numbers
+        cites = citations.cite(chain_sources if answer["derived"] else answer["evidence"])
+        cited[cell["criterion"]] = numbers(cites)
         appendix.append({
             "key": cell["criterion"], "title": criterion["title"], "level": _level_text(cell),
             "confidence": CONFIDENCE_LABELS.get(cell["confidence"] or "", "—") if not cell["unknown"] else "—",
-            "derived": answer["derived"], "stale": cell["stale"], "rationale": answer["rationale"],
-            "citations": numbers,
+            "derived": answer["derived"], "yours": cell["buyer_controlled"], "stale": cell["stale"],
+            "rationale": answer["rationale"],
+            "citations": cites, "numbers": numbers(cites),
+            "notes": [c for c in cites if c.note] if not answer["derived"] else [],
         })
     chain = [{**member, "citations": citations.cite(member["evidence"])} for member in offering["chain"]]
 
@@ -149,7 +169,7 @@ def _offering_section(n: int, result: dict, offering: dict, citations: Citations
     strengths = [item(c, criteria[c["criterion"]]["levels"].get(str(c["level"]), ""))
                  for c in result["criteria"]
                  if not c["unknown"] and not c["buyer_controlled"] and c["level"] >= STRENGTH_LEVEL]
-    risks = [item(c, answers[c["criterion"]]["rationale"] if answers[c["criterion"]]["derived"]
+    risks = [item(c, "derived from the chain; see the exposure above" if answers[c["criterion"]]["derived"]
                   else criteria[c["criterion"]]["levels"].get(str(c["level"]), "")) for c in result["criteria"]
              if not c["unknown"] and not c["buyer_controlled"] and c["level"] <= RISK_LEVEL]
     gaps = [item(c, answers[c["criterion"]]["rationale"]) for c in result["criteria"] if c["unknown"]]
@@ -307,6 +327,6 @@ def report_document(snapshot: ReportSnapshot) -> dict:
         "stale_after_days": data["method"]["stale_after_days"],
         "shortlist_source": data["shortlist"]["source"],
         "sections": sections, "matrix": matrix, "charts": charts,
-        "citations": citations.items, "history": history,
+        "sources": citations.sources, "history": history,
         "criteria_count": len(checklist["criteria"]), "offering_count": len(by_key),
     }
