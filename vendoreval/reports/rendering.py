@@ -6,7 +6,9 @@ Source) and takes every date from the snapshot, never from the clock, so the sam
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 import logging
 import zlib
 
@@ -61,6 +63,23 @@ def _finish(document, pdf) -> None:
             obj.compress = False
 
 
+@contextlib.contextmanager
+def _collector_paused():
+    """Pause Python's cyclic garbage collector while WeasyPrint works.
+
+    A long report allocates a few million short-lived objects; the collector would scan the growing heap again and
+    again (about a tenth of the render time, measured with `make bench`). Reference counting still frees what can be
+    freed, and the collector resumes, for the cycles left over, as soon as the PDF is written.
+    """
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
+
+
 def render_pdf(snapshot: ReportSnapshot, *, fetcher: ReportAssetFetcher | None = None) -> bytes:
     fetcher = fetcher or ReportAssetFetcher()
     html = report_html(snapshot)
@@ -71,9 +90,10 @@ def render_pdf(snapshot: ReportSnapshot, *, fetcher: ReportAssetFetcher | None =
                     "inputs and results this report was rendered from",
         created=moment, modified=moment)
     try:
-        pdf = HTML(string=html, base_url=fetcher.base_url, url_fetcher=fetcher).write_pdf(
-            pdf_variant=PDF_VARIANT, pdf_tags=True, attachments=[attachment],
-            pdf_identifier=snapshot.fingerprint[:32].encode("ascii"), finisher=_finish)
+        with _collector_paused():
+            pdf = HTML(string=html, base_url=fetcher.base_url, url_fetcher=fetcher).write_pdf(
+                pdf_variant=PDF_VARIANT, pdf_tags=True, attachments=[attachment],
+                pdf_identifier=snapshot.fingerprint[:32].encode("ascii"), finisher=_finish)
     except FatalURLFetchingError as exc:  # a BaseException in WeasyPrint; make it an ordinary, reportable error
         raise ReportRenderError(f"The report tried to load a resource that is not one of its own assets: "
                                 f"{', '.join(fetcher.refused) or exc}") from None
