@@ -183,6 +183,31 @@ def test_a_missing_stored_file_is_rendered_again(client, viewer, evaluation):
     assert response.status_code == 200 and render.call_count == 1
 
 
+def test_deleting_an_evaluation_deletes_its_stored_pdfs(client, viewer, evaluation,
+                                                       django_capture_on_commit_callbacks):
+    client.force_login(viewer)
+    client.get(url("evaluation-report-download", evaluation))
+    report = Report.objects.get()
+    storage, name = report.file.storage, report.file.name
+    assert storage.exists(name)
+    with django_capture_on_commit_callbacks(execute=True):
+        evaluation.delete()
+    assert not Report.objects.exists() and not storage.exists(name)
+
+
+def test_a_rolled_back_deletion_keeps_the_stored_pdf(client, viewer, evaluation, django_capture_on_commit_callbacks):
+    from django.db import transaction
+
+    client.force_login(viewer)
+    client.get(url("evaluation-report-download", evaluation))
+    report = Report.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        with transaction.atomic():
+            evaluation.delete()
+            transaction.set_rollback(True)
+    assert Report.objects.filter(pk=report.pk).exists() and report.file.storage.exists(report.file.name)
+
+
 def test_preview_is_the_same_report_as_html_without_inline_script_or_style(client, viewer, evaluation, context):
     client.force_login(viewer)
     response = client.get(url("evaluation-report-preview", evaluation))
