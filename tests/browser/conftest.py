@@ -28,6 +28,11 @@ def browser():
             args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync"])
         yield browser
+        # Database connections opened while Playwright's loop ran belong to that loop's context: close them here, or
+        # the test database cannot be dropped at the end of the session ("being accessed by other users").
+        from django.db import connections
+
+        connections.close_all()
         browser.close()
 
 
