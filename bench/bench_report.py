@@ -32,6 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = ROOT / "var" / "bench"
 sys.path.insert(0, str(ROOT))
 TARGET_COLD_SECONDS = 3.0
+TARGET_SHORTLIST = 10  # the target is set for a 10-offering report
 
 
 def setup_django() -> None:
@@ -121,7 +122,7 @@ def measure(step: Callable[[], object], repeats: int, before: Callable[[], None]
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--shortlist", type=int, default=10)
+    parser.add_argument("--shortlist", type=int, default=TARGET_SHORTLIST)
     args = parser.parse_args()
 
     setup_django()
@@ -169,8 +170,9 @@ def main() -> int:
     for name, best, median, peak, rss in rows:
         rss_text = "n/a" if rss is None else f"{rss / 2**20:.1f}"
         print(f"{name:<14}{best:>10.3f}{median:>10.3f}{peak / 2**20:>17.1f}{rss_text:>18}")
-    verdict = "met" if cold_result[0] < TARGET_COLD_SECONDS else "NOT met"
-    print(f"target: cold render under {TARGET_COLD_SECONDS:.0f} s — {verdict} (best {cold_result[0]:.2f} s)")
+    if args.shortlist == TARGET_SHORTLIST:
+        verdict = "met" if cold_result[0] < TARGET_COLD_SECONDS else "NOT met"
+        print(f"target: cold render under {TARGET_COLD_SECONDS:.0f} s — {verdict} (best {cold_result[0]:.2f} s)")
     return 0
 
 

@@ -25,8 +25,11 @@ BENCHES = [
      "report therefore keeps tables for tabular data only (the comparison matrix, the ranking); lists each source "
      "document once, with how strongly it supports each claim written next to the claim; sets answers as plain "
      "paragraphs; uses one margin box per page margin; and pauses the garbage collector while WeasyPrint works. "
-     "Together these took the cold render from 4.5 s (54 pages) to the figure below. Run `bench/bench_report.py "
-     "--shortlist 3` for a typical three-offering report."),
+     "Together these took the cold render from 4.5 s (54 pages) to the figure below. This virtual machine's speed "
+     "drifts by about a fifth over an evening (the same build measured 2.2 s and 2.8 s best-of-3 two hours apart; "
+     "the other benchmarks drift with it)."),
+    ("PDF report (3 shortlisted offerings, the default when the buyer picks none)", "bench/bench_report.py --shortlist 3",
+     "No target of its own; the size of a typical report."),
 ]
 
 
@@ -58,12 +61,13 @@ def main() -> int:
     when = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
     host = machine()
     failed = False
-    for heading, script, note in BENCHES:
+    for heading, command, note in BENCHES:
+        script, *args = command.split()
         if not (ROOT / script).exists():
             print(f"-- {heading}: {script} missing, skipped")
             continue
         print(f"== {heading}")
-        result = subprocess.run([sys.executable, script], cwd=ROOT, capture_output=True, text=True, timeout=1800)
+        result = subprocess.run([sys.executable, script, *args], cwd=ROOT, capture_output=True, text=True, timeout=1800)
         output = (result.stdout + ("\n" + result.stderr if result.returncode else "")).strip()
         print(output)
         failed |= result.returncode != 0
