@@ -26,10 +26,10 @@ BENCHES = [
      "document once, with how strongly it supports each claim written next to the claim; sets answers as plain "
      "paragraphs; uses one margin box per page margin; and pauses the garbage collector while WeasyPrint works. "
      "Together these took the cold render from 4.5 s (54 pages) to the figure below. This virtual machine's speed "
-     "drifts by about a fifth from one run to the next (the same build measured 2.2 s and 2.8 s best-of-3 within the hour; "
-     "the other benchmarks drift with it)."),
-    ("PDF report (3 shortlisted offerings, the default when the buyer picks none)", "bench/bench_report.py --shortlist 3",
-     "No target of its own; the size of a typical report."),
+     "drifts by about a fifth from one run to the next (the same build measured 2.2 s and 2.8 s best-of-3 within "
+     "the hour; the other benchmarks drift with it)."),
+    ("PDF report (3 shortlisted offerings, the default when the buyer picks none)",
+     "bench/bench_report.py --shortlist 3", "No target of its own; the size of a typical report."),
 ]
 
 
