@@ -71,12 +71,12 @@ def _collector_paused():
     again (about a tenth of the render time, measured with `make bench`). Reference counting still frees what can be
     freed, and the collector resumes, for the cycles left over, as soon as the PDF is written.
     """
-    paused = gc.isenabled()
+    was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
-        if paused:
+        if was_enabled:
             gc.enable()
 
 
