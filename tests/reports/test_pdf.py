@@ -141,6 +141,36 @@ def test_each_answer_cites_its_sources_with_their_confidence_and_notes(sample):
     assert checked > 10
 
 
+def test_the_chain_carries_its_evidence_and_derived_answers_point_to_it(sample):
+    data = sample.snapshot.data
+    documents = list(dict.fromkeys((r["url"], r["title"], r["source_date"], r["accessed"])
+                                   for r in cited_evidence(sample)))
+    number = {d: n for n, d in enumerate(documents, start=1)}
+    section = between(sample.flat, "Shortlisted offerings", "Rank acceptability")
+    answers = between(sample.flat, "A. Answers used", "B. Sources")
+    labels = {"confirmed": "confirmed", "third_party": "third-party", "inferred": "inferred"}
+    for n, key in enumerate(data["shortlist"]["keys"], start=1):
+        for member in data["offerings"][key]["chain"]:
+            for e in member["evidence"]:
+                cited = f"[{number[(e['url'], e['title'], e['source_date'], e['accessed'])]}] {labels[e['confidence']]}"
+                assert squash(cited + (f" — {e['note']}" if e["note"] else "")) in section, (key, member["company"])
+        assert squash(f"derived from the chain in section {n}") in answers
+
+
+def test_answers_the_buyer_controls_say_so(sample):
+    results = {r["key"]: r for r in (*sample.snapshot.data["results"]["ranking"],
+                                     *sample.snapshot.data["results"]["excluded"])}
+    criteria = {c["key"]: c["title"] for c in sample.snapshot.data["checklist"]["criteria"]}
+    answers = between(sample.flat, "A. Answers used", "B. Sources")
+    yours = [(key, c) for key in sample.snapshot.data["shortlist"]["keys"] for c in results[key]["criteria"]
+             if c["buyer_controlled"]]
+    assert yours  # the defence sample shortlists self-hosted offerings
+    for _, cell in yours:
+        heading = f"{cell['criterion']} {criteria[cell['criterion']]} · level {cell['level']} (yours) · " \
+                  "stated by the buyer for their own hosting"
+        assert squash(heading) in answers, cell["criterion"]
+
+
 def test_footer_and_running_header_on_every_page(sample):
     pdf = reader(sample)
     total = len(pdf.pages)

@@ -156,7 +156,10 @@ def _offering_section(n: int, result: dict, offering: dict, citations: Citations
             "confidence": CONFIDENCE_LABELS.get(cell["confidence"] or "", "—") if not cell["unknown"] else "—",
             "derived": answer["derived"], "yours": cell["buyer_controlled"], "stale": cell["stale"],
             "rationale": answer["rationale"],
+            # derived answers cite the chain by number only (its notes are in the offering's section); answers
+            # the buyer controls show catalog sources only when the catalog has some
             "citations": cites, "numbers": numbers(cites),
+            "listed": not answer["derived"] and (bool(cites) or not cell["buyer_controlled"]),
             "notes": [c for c in cites if c.note] if not answer["derived"] else [],
         })
     chain = [{**member, "citations": citations.cite(member["evidence"])} for member in offering["chain"]]
