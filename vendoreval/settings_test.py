@@ -10,3 +10,9 @@ from .settings import *  # noqa: E402,F403 - the test settings are the real sett
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 VENDOREVAL_REPORT_STORE = VAR_DIR / "test-reports"  # noqa: F405
+
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+    # A file, not Django's default in-memory test database: that one is shared between the live server's threads
+    # with table locks that fail at once instead of waiting, so two autosaves the browser sends together collided
+    # ("database table is locked"). A file database waits for the lock as the real one does.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-vendoreval.sqlite3")}  # noqa: F405
