@@ -5,7 +5,7 @@ import os
 os.environ.setdefault("DEBUG", "1")
 os.environ.setdefault("VENDOREVAL_DEMO", "0")
 
-from .settings import *  # noqa: E402,F403 - the test settings are the real settings plus a few overrides
+from .settings import *  # noqa: F403 - the test settings are the real settings plus a few overrides
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

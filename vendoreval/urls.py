@@ -5,12 +5,13 @@ from django.urls import include, path
 from vendoreval.accounts import views as account_views
 from vendoreval.catalog import private_views
 from vendoreval.catalog import views as catalog_views
+from vendoreval.evaluations import views as evaluation_views
 
 admin.site.site_header = "VendorEval catalog administration"
 admin.site.site_title = "VendorEval admin"
 
 urlpatterns = [
-    path("", account_views.home, name="home"),
+    path("", evaluation_views.home, name="home"),
     path("health/", account_views.health, name="health"),
     path("accounts/login/", account_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

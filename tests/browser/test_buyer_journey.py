@@ -105,4 +105,4 @@ def test_weight_change_on_the_results_page_reranks_without_a_reload(page, buyer)
     expect(page.locator("#ranking")).not_to_have_text(before)
     assert page.evaluate("window.__marker") == "same page", "the ranking must update in place, not by reloading"
     evaluation.refresh_from_db()
-    assert evaluation.area_weights == {**{a: 0 for a in "ABCDEFGH"}, "I": 100}
+    assert evaluation.area_weights == {**dict.fromkeys("ABCDEFGH", 0), "I": 100}

@@ -33,12 +33,12 @@ MODELS = [m for m in admin.site._registry
 @pytest.mark.parametrize("model", MODELS, ids=[f"{m._meta.app_label}.{m._meta.model_name}" for m in MODELS])
 def test_admin_changelist_add_and_change_pages_render(client, superuser, evaluation, model):
     info = (model._meta.app_label, model._meta.model_name)
-    assert client.get(reverse("admin:%s_%s_changelist" % info)).status_code == 200
-    assert client.get(reverse("admin:%s_%s_add" % info)).status_code == 200
+    assert client.get(reverse("admin:{}_{}_changelist".format(*info))).status_code == 200
+    assert client.get(reverse("admin:{}_{}_add".format(*info))).status_code == 200
     obj = model._default_manager.first()
     if obj is None:
         pytest.skip(f"no {model.__name__} rows in the starting data")
-    assert client.get(reverse("admin:%s_%s_change" % info, args=[obj.pk])).status_code == 200
+    assert client.get(reverse("admin:{}_{}_change".format(*info), args=[obj.pk])).status_code == 200
 
 
 def test_offering_list_filters_by_mode_and_jurisdiction_and_searches_by_name(client, analyst):

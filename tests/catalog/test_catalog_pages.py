@@ -5,7 +5,6 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-
 pytestmark = pytest.mark.django_db
 
 
@@ -35,7 +34,7 @@ def test_offering_page_shows_every_answer_with_sources_gaps_and_derived_exposure
 
 
 def test_old_sources_are_flagged_stale(client, evaluator, catalog):
-    from vendoreval.catalog.models import Answer  # noqa: PLC0415
+    from vendoreval.catalog.models import Answer
 
     answer = Answer.objects.filter(offering__key="ovhcloud-ai-endpoints", status="level").first()
     answer.evidence.update(source_date=dt.date(2020, 1, 1))

@@ -201,10 +201,9 @@ def test_a_rolled_back_deletion_keeps_the_stored_pdf(client, viewer, evaluation,
     client.force_login(viewer)
     client.get(url("evaluation-report-download", evaluation))
     report = Report.objects.get()
-    with django_capture_on_commit_callbacks(execute=True):
-        with transaction.atomic():
-            evaluation.delete()
-            transaction.set_rollback(True)
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        evaluation.delete()
+        transaction.set_rollback(True)
     assert Report.objects.filter(pk=report.pk).exists() and report.file.storage.exists(report.file.name)
 
 

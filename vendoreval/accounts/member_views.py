@@ -6,9 +6,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from vendoreval.evaluations.access import MANAGE, organisation_access
-
 from . import services
+from .access import MANAGE, organisation_access
 from .forms import SignUpForm
 from .models import Invitation, Membership, Role
 

@@ -12,7 +12,18 @@ from vendoreval.checklist.selectors import current_checklist
 
 from . import schema
 from .files import CatalogBundle, write_catalog
-from .models import Answer, CatalogRelease, Company, Country, Evidence, Law, Offering, Qualification, Shareholding, Subprocessor
+from .models import (
+    Answer,
+    CatalogRelease,
+    Company,
+    Country,
+    Evidence,
+    Law,
+    Offering,
+    Qualification,
+    Shareholding,
+    Subprocessor,
+)
 
 
 class _EvidenceIndex:

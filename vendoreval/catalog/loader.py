@@ -9,7 +9,7 @@ from pathlib import Path
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 
-from vendoreval.checklist.models import Area, ChecklistVersion, CsfObjective, Criterion, SectorPreset
+from vendoreval.checklist.models import Area, ChecklistVersion, Criterion, CsfObjective, SectorPreset
 
 from . import schema
 from .files import CatalogBundle, read_catalog

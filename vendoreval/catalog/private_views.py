@@ -15,10 +15,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from vendoreval.accounts.access import EDIT, VIEW, organisation_access
 from vendoreval.accounts.models import Organisation
 from vendoreval.checklist.models import Criterion
 from vendoreval.checklist.selectors import current_checklist
-from vendoreval.evaluations.access import EDIT, VIEW, organisation_access
 
 from . import private_services as services
 from .models import Company, Country, Offering

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Area, ChecklistVersion, CsfObjective, Criterion, SectorPreset
+from .models import Area, ChecklistVersion, Criterion, CsfObjective, SectorPreset
 
 
 class AreaInline(admin.TabularInline):

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from vendoreval.catalog.models import Country
-from vendoreval.catalog.schema import DeploymentMode
+from collections.abc import Iterable
+
 from vendoreval.scoring.models import AreaSpec, ChecklistSpec, CriterionSpec, ObjectiveSpec
 
 from .models import ChecklistVersion
@@ -11,8 +11,10 @@ def current_checklist() -> ChecklistVersion | None:
     return ChecklistVersion.objects.order_by("-published", "-pk").first()
 
 
-def checklist_spec(checklist: ChecklistVersion) -> ChecklistSpec:
-    """The checklist as the scoring core sees it (4 queries)."""
+def checklist_spec(checklist: ChecklistVersion, *, countries: Iterable[str] = (),
+                   deployment_modes: Iterable[str] = ()) -> ChecklistSpec:
+    """The checklist as the scoring core sees it (3 queries). `countries` and `deployment_modes` are the values a
+    requirement profile may name (the catalog knows them; the checklist does not)."""
     return ChecklistSpec(
         version=checklist.version,
         areas=tuple(AreaSpec(key=a.key, name=a.name) for a in checklist.areas.order_by("key")),
@@ -23,7 +25,7 @@ def checklist_spec(checklist: ChecklistVersion) -> ChecklistSpec:
             for c in checklist.criteria.select_related("area", "csf_objective").order_by("position", "key")),
         objectives=tuple(ObjectiveSpec(key=o.key, name=o.name, weight=o.weight)
                          for o in checklist.objectives.order_by("key")),
-        countries=frozenset(Country.objects.values_list("code", flat=True)),
-        deployment_modes=frozenset(m.value for m in DeploymentMode),
+        countries=frozenset(countries),
+        deployment_modes=frozenset(deployment_modes),
     )
 

@@ -54,7 +54,8 @@ def evaluation_context(checklist: ChecklistVersion) -> EvaluationContext:
     countries = tuple(Country.objects.order_by("name"))
     return EvaluationContext(
         checklist=checklist,
-        spec=checklist_spec(checklist),
+        spec=checklist_spec(checklist, countries=[c.code for c in countries],
+                            deployment_modes=[m.value for m in DeploymentMode]),
         criteria=tuple(checklist.criteria.select_related("area", "csf_objective").order_by("position", "key")),
         presets={p.key: {"key": p.key, "name": p.name, "weights": p.weights, "must_haves": p.must_haves}
                  for p in checklist.sector_presets.order_by("position")},

@@ -4,26 +4,35 @@ the fragment. Every form also works as a plain POST without JavaScript."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from vendoreval.accounts.access import organisation_access
 from vendoreval.checklist.selectors import current_checklist
 
 from . import services
-from .access import EDIT, VIEW, evaluation_access, organisation_access
+from .access import EDIT, VIEW, evaluation_access
 from .comparison import comparison_table
 from .context import evaluation_context
 from .models import AuditEvent, Evaluation
 from .questionnaire import STEP_KEYS, STEPS, progress, step_fields
+from .selectors import evaluations_for_user
 
 
 def _values(request: HttpRequest, field: str) -> list[str]:
     if field.startswith("override:"):
         return [request.POST.get(field, ""), request.POST.get(f"{field}:reason", "")]
     return request.POST.getlist(field)
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """The signed-in user's evaluations across their organisations."""
+    return render(request, "home.html", {"evaluations": evaluations_for_user(request.user)})
 
 
 def _url(name: str, evaluation: Evaluation, **kwargs) -> str:

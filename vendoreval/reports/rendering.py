@@ -13,7 +13,6 @@ import logging
 import zlib
 
 import pydyf
-
 from django.template.loader import render_to_string
 from weasyprint import HTML, Attachment
 from weasyprint.urls import FatalURLFetchingError

@@ -187,7 +187,7 @@ def _requirements(evaluation: Evaluation, context: EvaluationContext, outcome: O
         "must_haves": [{"criterion": m.criterion, "level": m.level, "active": m.active, "reason": m.reason,
                         "rule_level": m.rule.level if m.rule else None, "override_reason": m.override_reason,
                         "buyer_level": m.buyer_level} for m in outcome.must_haves],
-        "seal_minimums": [s for s in profile.seal_minimums],
+        "seal_minimums": list(profile.seal_minimums),
         "own_hosting_levels": dict(profile.own_hosting_levels),
     }
 
