@@ -23,6 +23,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
         load_real_catalog()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_evaluation_contexts():
+    """Each test reads the checklist of its own database state (the cache is per process)."""
+    from vendoreval.evaluations.context import forget_contexts
+
+    yield
+    forget_contexts()
+
+
 @pytest.fixture
 def catalog(db):
     """The real catalog (loaded once per session; reloaded after tests that flush the database)."""

@@ -157,3 +157,13 @@ def test_viewer_sees_the_answers_but_cannot_change_them(client, evaluation, view
     assert client.post(field_url(evaluation, "name"), {"name": "Hijacked"}, **HTMX).status_code == 403
     evaluation.refresh_from_db()
     assert evaluation.name == "Engineering assistant"
+
+
+def test_an_autosave_takes_at_most_eight_queries(buyer, evaluation, django_assert_max_num_queries):
+    """Session, user, evaluation with the member's role, then lock, update and audit row (plus the test's savepoint)."""
+    buyer.post(field_url(evaluation, "weight:B"), {"weight:B": "30"}, **HTMX)  # warm: the checklist is read once
+    with django_assert_max_num_queries(8):
+        response = buyer.post(field_url(evaluation, "weight:B"), {"weight:B": "31"}, **HTMX)
+    assert response.status_code == 200
+    evaluation.refresh_from_db()
+    assert evaluation.area_weights["B"] == 31

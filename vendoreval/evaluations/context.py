@@ -1,8 +1,9 @@
-"""What an evaluation is read against: the checklist, its presets and rules, the countries. Loaded once per request."""
+"""What an evaluation is read against: the checklist, its presets and rules, the countries."""
 
 from __future__ import annotations
 
 import dataclasses
+import time
 
 from vendoreval.catalog.models import Country
 from vendoreval.catalog.schema import DEPLOYMENT_MODE_LABELS, DeploymentMode
@@ -50,7 +51,30 @@ class EvaluationContext:
         return self.presets.get(key)
 
 
+# The context changes only when the checklist or the countries are loaded or edited: it is built once per process and
+# checklist version, dropped by the signals in `apps.py` when those tables change here, and rebuilt after
+# CONTEXT_TTL seconds at most (another process may have changed them).
+CONTEXT_TTL = 60.0
+_cache: dict[int, tuple[float, EvaluationContext]] = {}
+
+
 def evaluation_context(checklist: ChecklistVersion) -> EvaluationContext:
+    """What an evaluation on `checklist` is read against (no query when built recently)."""
+    cached = _cache.get(checklist.pk)
+    now = time.monotonic()
+    if cached is not None and now - cached[0] < CONTEXT_TTL:
+        return cached[1]
+    context = _build(checklist)
+    _cache[checklist.pk] = (now, context)
+    return context
+
+
+def forget_contexts(**_kwargs) -> None:
+    """Drop every cached context (a checklist or country changed)."""
+    _cache.clear()
+
+
+def _build(checklist: ChecklistVersion) -> EvaluationContext:
     countries = tuple(Country.objects.order_by("name"))
     return EvaluationContext(
         checklist=checklist,

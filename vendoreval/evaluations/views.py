@@ -19,14 +19,11 @@ from .access import EDIT, VIEW, evaluation_access
 from .comparison import comparison_table
 from .context import evaluation_context
 from .models import AuditEvent, Evaluation
-from .questionnaire import STEP_KEYS, STEPS, progress, step_fields
+from .profile import must_haves_of
+from .questionnaire import STEP_KEYS, STEPS, progress
+from .questions import FieldError, step_questions
+from .questions import question as find_question
 from .selectors import evaluations_for_user
-
-
-def _values(request: HttpRequest, field: str) -> list[str]:
-    if field.startswith("override:"):
-        return [request.POST.get(field, ""), request.POST.get(f"{field}:reason", "")]
-    return request.POST.getlist(field)
 
 
 @login_required
@@ -48,7 +45,7 @@ def evaluation_new(request: HttpRequest, organisation) -> HttpResponse:
         try:
             evaluation = services.evaluation_create(organisation=organisation, name=name, actor=request.user,
                                                     context=evaluation_context(current_checklist()))
-        except services.FieldError as exc:
+        except FieldError as exc:
             error = exc.message
         else:
             return redirect(_url("evaluation-step", evaluation, step=STEP_KEYS[0]))
@@ -64,18 +61,16 @@ def questionnaire_step(request: HttpRequest, evaluation: Evaluation, step: str) 
     context = evaluation_context(evaluation.checklist)
     errors: dict[str, str] = {}
     submitted: dict[str, list[str]] = {}
-    if request.method == "POST":  # the no-JavaScript path: save every field of the step
-        for field in step_fields(step, evaluation, context, services.must_haves_of(evaluation, context)):
-            values = _values(request, field.name)
-            posted = field.name in request.POST or f"{field.name}:reason" in request.POST
-            if not posted and field.kind != "checkboxes":  # an unticked group posts nothing and means "none"
+    if request.method == "POST":  # the no-JavaScript path: save every answer of the step that was posted
+        for q in step_questions(step, evaluation, context, must_haves_of(evaluation, context)):
+            if not q.posted(request.POST):
                 continue
+            raw = q.raw(request.POST)
             try:
-                services.evaluation_set_field(evaluation=evaluation, field=field.name, values=values,
-                                              actor=request.user, context=context)
-            except services.FieldError as exc:
-                errors[field.name] = exc.message
-                submitted[field.name] = values
+                evaluation = services.evaluation_answer(evaluation=evaluation, question=q, raw=raw,
+                                                        actor=request.user, context=context)
+            except FieldError as exc:
+                errors[q.name], submitted[q.name] = exc.message, raw
         if not errors:
             following = STEP_KEYS.index(step) + 1
             if "next" in request.POST and following < len(STEP_KEYS):
@@ -83,66 +78,40 @@ def questionnaire_step(request: HttpRequest, evaluation: Evaluation, step: str) 
             if "next" in request.POST:
                 return redirect(_url("evaluation-results", evaluation))
             return redirect(_url("evaluation-step", evaluation, step=step))
-        evaluation.refresh_from_db()
-    fields = step_fields(step, evaluation, context, services.must_haves_of(evaluation, context))
-    for field in fields:
-        if field.name in errors:
-            field.error = errors[field.name]
-            field.value = _shown_value(field, submitted[field.name])
+    must_haves = must_haves_of(evaluation, context)
+    fields = [q.field(evaluation, error=errors.get(q.name, ""), submitted=submitted.get(q.name))
+              for q in step_questions(step, evaluation, context, must_haves)]
     index = STEP_KEYS.index(step)
     return render(request, "evaluations/questionnaire.html", {
         "evaluation": evaluation, "steps": STEPS, "step": STEPS[index], "fields": fields,
         "previous": STEP_KEYS[index - 1] if index else None,
         "following": STEP_KEYS[index + 1] if index + 1 < len(STEP_KEYS) else None,
         "progress": progress(evaluation), "can_edit": request.membership.can_edit, "errors": errors,
-        "must_haves": services.must_haves_of(evaluation, context), "criteria": context.criteria_by_key,
+        "must_haves": must_haves, "criteria": context.criteria_by_key,
     }, status=400 if errors else 200)
-
-
-def _shown_value(field, values: list[str]):
-    """What the buyer typed stays on screen next to the error, even though it was not saved."""
-    if field.kind == "checkboxes":
-        return values
-    if field.kind == "override":
-        field.extra["level"], field.extra["reason"] = values[0], values[1]
-        return field.value
-    return values[0] if values else ""
 
 
 @evaluation_access(EDIT)
 @require_http_methods(["POST"])
 def questionnaire_field(request: HttpRequest, evaluation: Evaluation, field: str) -> HttpResponse:
-    """Autosave of one field (htmx). Returns the field fragment with its saved state or its error."""
+    """Autosave of one answer (htmx). Returns the field fragment with its saved state or its error."""
     context = evaluation_context(evaluation.checklist)
-    if _field(field, evaluation, context) is None:  # a tampered or stale field name: refuse before touching anything
+    q = find_question(field, evaluation, context)
+    if q is None:  # a tampered or stale field name: refuse before touching anything
         return HttpResponse(f"Unknown question “{field}”.", status=400, content_type="text/plain; charset=utf-8")
-    values = _values(request, field)
-    status, error = 200, ""
+    raw = q.raw(request.POST)
     try:
-        services.evaluation_set_field(evaluation=evaluation, field=field, values=values, actor=request.user,
-                                      context=context)
-    except services.FieldError as exc:
-        status, error = 422, exc.message
-    evaluation.refresh_from_db()
-    target = _field(field, evaluation, context)
-    if error:
-        target.error = error
-        target.value = _shown_value(target, values)
+        evaluation = services.evaluation_answer(evaluation=evaluation, question=q, raw=raw, actor=request.user,
+                                                context=context)
+    except FieldError as exc:
+        status, target = 422, q.field(evaluation, error=exc.message, submitted=raw)
     else:
+        status, target = 200, q.field(evaluation)
         target.saved = True
     return render(request, "evaluations/questionnaire.html#field", {
         "field": target, "evaluation": evaluation, "can_edit": True, "progress": progress(evaluation),
         "oob": True, "saved_at": timezone.localtime(),
     }, status=status)
-
-
-def _field(name: str, evaluation: Evaluation, context):
-    must_haves = services.must_haves_of(evaluation, context)
-    for step in STEP_KEYS:
-        for field in step_fields(step, evaluation, context, must_haves):
-            if field.name == name:
-                return field
-    return None
 
 
 @evaluation_access(VIEW)
@@ -151,27 +120,25 @@ def evaluation_results(request: HttpRequest, evaluation: Evaluation) -> HttpResp
     context = evaluation_context(evaluation.checklist)
     errors: dict[str, str] = {}
     if request.method == "POST":  # weights changed on the results page
-        for area in context.spec.areas:
-            name = f"weight:{area.key}"
-            if name in request.POST:
+        for q in step_questions("weights", evaluation, context, ()):
+            if q.posted(request.POST):
                 try:
-                    services.evaluation_set_field(evaluation=evaluation, field=name, values=request.POST.getlist(name),
-                                                  actor=request.user, context=context)
-                except services.FieldError as exc:
-                    errors[name] = exc.message
-        evaluation.refresh_from_db()
+                    evaluation = services.evaluation_answer(evaluation=evaluation, question=q,
+                                                            raw=q.raw(request.POST), actor=request.user,
+                                                            context=context)
+                except FieldError as exc:
+                    errors[q.name] = exc.message
         if not errors and not request.htmx:
             return redirect(_url("evaluation-results", evaluation))
     outcome = services.evaluation_outcome(evaluation, context)
     services.evaluation_record_catalog(evaluation=evaluation, as_of=outcome.catalog_as_of, actor=request.user)
     page = {
         "evaluation": evaluation, "outcome": outcome, "context": context, "errors": errors,
-        "weights": step_fields("weights", evaluation, context, outcome.must_haves),
+        "weights": [q.field(evaluation, error=errors.get(q.name, ""))
+                    for q in step_questions("weights", evaluation, context, outcome.must_haves)],
         "area_names": context.area_names, "progress": progress(evaluation),
         "can_edit": request.membership.can_edit, "criteria": context.criteria_by_key,
     }
-    for field in page["weights"]:
-        field.error = errors.get(field.name, "")
     template = "evaluations/results.html#ranking" if request.htmx else "evaluations/results.html"
     return render(request, template, page, status=422 if errors else 200)
 
@@ -204,10 +171,11 @@ def evaluation_shortlist(request: HttpRequest, evaluation: Evaluation) -> HttpRe
     try:
         services.evaluation_set_shortlist(evaluation=evaluation, keys=keys, actor=request.user,
                                           context=evaluation_context(evaluation.checklist))
-    except services.FieldError as exc:
+    except FieldError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"Shortlist saved: {len(keys)} offering{'s' if len(keys) != 1 else ''} for the report.")
+        plural = "s" if len(keys) != 1 else ""
+        messages.success(request, f"Shortlist saved: {len(keys)} offering{plural} for the report.")
     query = "&".join(f"o={k}" for k in keys)
     return redirect(_url("evaluation-compare", evaluation) + (f"?{query}" if query else ""))
 
