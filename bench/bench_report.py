@@ -62,7 +62,7 @@ def build_evaluation(shortlist_size: int):
 
     call_command("migrate", verbosity=0, interactive=False)
     catalog_load_files(root=settings.DATA_DIR)
-    user = get_user_model().objects.create_user("bench", password="bench-report-1234")
+    user = get_user_model().objects.create_user("bench", password="bench-report-1234")  # noqa: S106 - a throw-away benchmark database
     organisation = Organisation.objects.create(name="Bench Beschaffung GmbH", slug="bench")
     Membership.objects.create(organisation=organisation, user=user, role=Role.OWNER)
     context = evaluation_context(current_checklist())

@@ -20,29 +20,29 @@ Path(os.environ["VENDOREVAL_VAR_DIR"]).mkdir(parents=True, exist_ok=True)
 db = Path(os.environ["VENDOREVAL_VAR_DIR"]) / "vendoreval.sqlite3"
 db.unlink(missing_ok=True)
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
-from django.conf import settings  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
+from django.conf import settings
+from django.core.management import call_command
+from django.test import Client
+from django.test.utils import setup_test_environment
 
 setup_test_environment()
 call_command("migrate", verbosity=0)
 
-from vendoreval.accounts.services import organisation_create, user_create  # noqa: E402
-from vendoreval.catalog.loader import catalog_load_files  # noqa: E402
-from vendoreval.checklist.selectors import current_checklist  # noqa: E402
-from vendoreval.evaluations.context import evaluation_context  # noqa: E402
-from vendoreval.evaluations.services import evaluation_create, evaluation_set_field  # noqa: E402
+from vendoreval.accounts.services import organisation_create, user_create
+from vendoreval.catalog.loader import catalog_load_files
+from vendoreval.checklist.selectors import current_checklist
+from vendoreval.evaluations.context import evaluation_context
+from vendoreval.evaluations.services import evaluation_create, evaluation_set_field
 
 started = time.perf_counter()
 catalog_load_files(root=settings.DATA_DIR)
 load_ms = (time.perf_counter() - started) * 1000
 
-user = user_create(username="bench", password="bench-password-123")
+user = user_create(username="bench", password="bench-password-123")  # noqa: S106 - a throw-away benchmark database
 organisation = organisation_create(name="Bench GmbH", owner=user)
 context = evaluation_context(current_checklist())
 evaluation = evaluation_create(organisation=organisation, name="Bench", actor=user, context=context)

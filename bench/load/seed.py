@@ -29,7 +29,8 @@ def _background_reports() -> bool:
     """Whether this version has the background report flow (request, poll the status, download the file)."""
     try:
         for name in ("evaluation-report", "evaluation-report-status", "evaluation-report-file"):
-            reverse(name, kwargs={"org": "o", "slug": "e", **({"document_id": "d"} if name != "evaluation-report" else {})})
+            document = {"document_id": "d"} if name != "evaluation-report" else {}
+            reverse(name, kwargs={"org": "o", "slug": "e", **document})
     except NoReverseMatch:
         return False
     return True

@@ -55,7 +55,8 @@ def test_answer_list_filters_by_area(client, analyst):
     from vendoreval.checklist.models import Area
 
     area = Area.objects.get(key="I")
-    html = client.get(reverse("admin:catalog_answer_changelist"), {"criterion__area__id__exact": area.pk}).content.decode()
+    changelist = reverse("admin:catalog_answer_changelist")
+    html = client.get(changelist, {"criterion__area__id__exact": area.pk}).content.decode()
     assert "I1 Energy and carbon disclosure" in html and "A2 Untrusted shareholding" not in html
 
 

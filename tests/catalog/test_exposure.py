@@ -69,7 +69,8 @@ def test_trusting_a_jurisdiction_removes_the_exposure_it_caused():
 
 
 def test_buyer_hosted_offering_keeps_the_licensor_out_of_the_data_path():
-    chain = HostingChain(vendor=(link("Meta Platforms Ireland Limited", "IE"), link("Meta Platforms, Inc.", "US", US_LAWS)))
+    chain = HostingChain(vendor=(link("Meta Platforms Ireland Limited", "IE"),
+                                 link("Meta Platforms, Inc.", "US", US_LAWS)))
     answers = derived_answers(chain, EU)
     assert answers["A1"].level == 1  # ownership is still the licensor's
     assert answers["B1"].level == 4
@@ -80,6 +81,7 @@ def test_buyer_hosted_offering_keeps_the_licensor_out_of_the_data_path():
 def test_sovereign_qualification_lifts_a_trusted_operator_to_four():
     ovh = link("OVH Groupe SA", "FR")
     plain = derived_answers(HostingChain(vendor=(ovh,), operator=(ovh,)), EU)["D3"]
-    qualified = derived_answers(HostingChain(vendor=(ovh,), operator=(ovh,), qualifications=("SecNumCloud 3.2",)), EU)["D3"]
+    snc = ("SecNumCloud 3.2",)
+    qualified = derived_answers(HostingChain(vendor=(ovh,), operator=(ovh,), qualifications=snc), EU)["D3"]
     assert (plain.level, qualified.level) == (3, 4)
     assert "SecNumCloud 3.2" in qualified.explanation

@@ -75,7 +75,8 @@ def test_level_outside_zero_to_four_is_rejected(catalog, data):
     edit(data / OFFERING, f"  {key}:\n" + block.split(level_line)[0] + level_line,
          f"  {key}:\n" + block.split(level_line)[0] + level_line.split(":")[0] + ": 5")
     message = rejected(data)
-    assert f"offering ovhcloud-ai-endpoints, field answers.{key}.level: Input should be less than or equal to 4 (got 5)" in message
+    where = f"offering ovhcloud-ai-endpoints, field answers.{key}.level"
+    assert f"{where}: Input should be less than or equal to 4 (got 5)" in message
 
 
 def test_level_without_evidence_is_rejected(catalog, data):

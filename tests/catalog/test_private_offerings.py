@@ -7,15 +7,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from vendoreval.catalog.models import Answer, Evidence, Offering
-from vendoreval.catalog.private_services import (
-    LEVEL_NEEDS_SOURCE,
-    AnswerRow,
-    OfferingInvalid,
-    PrivateOfferingData,
-    private_answers_save,
-    private_offering_create,
-    private_offering_update,
-)
+from vendoreval.catalog.private_forms import AnswerRowForm, PrivateOfferingForm
+from vendoreval.catalog.private_services import private_offering_create, private_offering_update
+from vendoreval.catalog.rules import LEVEL_NEEDS_SOURCE
+from vendoreval.checklist.models import Criterion
 
 pytestmark = pytest.mark.django_db
 
@@ -35,10 +30,15 @@ def answers_url(offering):
     return reverse("private-offering-answers", kwargs={"org": offering.organisation.slug, "key": offering.key})
 
 
+def cleaned(**changes) -> dict:
+    form = PrivateOfferingForm(data={**IN_HOUSE, **changes})
+    assert form.is_valid(), form.errors
+    return form.cleaned_data
+
+
 @pytest.fixture
 def in_house(organisation, evaluator, catalog):
-    return private_offering_create(organisation=organisation, actor=evaluator,
-                                   data=PrivateOfferingData(**{**IN_HOUSE, "processing_regions": ("DE",)}))
+    return private_offering_create(organisation=organisation, actor=evaluator, data=cleaned())
 
 
 def test_evaluator_adds_a_private_offering_seen_in_own_catalog_and_evaluations(client, evaluator, organisation,
@@ -96,15 +96,13 @@ def test_only_buyer_hosted_modes_can_be_hosted_by_the_buyer(client, evaluator, o
 
 
 def test_offering_form_reports_every_mistake_at_once(organisation, evaluator, catalog):
-    with pytest.raises(OfferingInvalid) as raised:
-        private_offering_create(organisation=organisation, actor=evaluator,
-                                data=PrivateOfferingData(vendor="no-such-company", processing_regions=("XX",)))
-    assert set(raised.value.errors) == {"name", "vendor", "deployment_mode", "processing_regions"}
+    form = PrivateOfferingForm(data={"vendor": "no-such-company", "processing_regions": ["XX"]})
+    assert not form.is_valid()
+    assert set(form.errors) == {"name", "vendor", "deployment_mode", "processing_regions"}
 
 
 def test_keys_are_unique_per_name(organisation, evaluator, in_house):
-    again = private_offering_create(organisation=organisation, actor=evaluator,
-                                    data=PrivateOfferingData(**{**IN_HOUSE, "processing_regions": ()}))
+    again = private_offering_create(organisation=organisation, actor=evaluator, data=cleaned(processing_regions=[]))
     assert again.key != in_house.key and again.key.startswith(in_house.key)
 
 
@@ -147,18 +145,19 @@ def test_valid_answers_are_saved_with_their_source_and_shown_on_the_offering_pag
 
 
 def test_buyer_controlled_rows_cannot_take_a_level(in_house, evaluator):
-    errors = private_answers_save(offering=in_house, actor=evaluator, rows=[
-        AnswerRow(criterion="C1", status="4", url="https://example.eu/a", accessed="2026-01-01"),
-        AnswerRow(criterion="C2", status="buyer_controlled"),
-    ])
-    assert {(e.criterion, e.field) for e in errors} == {("C1", "status"), ("C2", "status")}
+    criteria = {c.key: c for c in Criterion.objects.filter(key__in=["C1", "C2"], checklist=in_house.answers.first()
+                                                           .criterion.checklist)}
+    rows = [AnswerRowForm({"C1-status": "4", "C1-url": "https://example.eu/a", "C1-accessed": "2026-01-01"},
+                          criterion=criteria["C1"], offering=in_house),
+            AnswerRowForm({"C2-status": "buyer_controlled"}, criterion=criteria["C2"], offering=in_house)]
+    assert [(r.criterion.key, set(r.errors)) for r in rows if not r.is_valid()] == [("C1", {"status"}),
+                                                                                   ("C2", {"status"})]
     assert in_house.answers.get(criterion__key="C1").status == Answer.BUYER_CONTROLLED
 
 
 def test_giving_a_hosting_operator_turns_buyer_controlled_answers_back_to_unknown(in_house, evaluator):
-    data = PrivateOfferingData(**{**IN_HOUSE, "deployment_mode": "dedicated_cloud", "hosting_operator": "ionos",
-                                  "processing_regions": ("DE",)})
-    private_offering_update(offering=in_house, actor=evaluator, data=data)
+    private_offering_update(offering=in_house, actor=evaluator,
+                            data=cleaned(deployment_mode="dedicated_cloud", hosting_operator="ionos"))
     assert not in_house.answers.filter(status=Answer.BUYER_CONTROLLED).exists()
     assert in_house.answers.get(criterion__key="C1").status == Answer.UNKNOWN
 
@@ -204,3 +203,68 @@ def test_changes_are_recorded_in_the_history_with_who_made_them(client, evaluato
     answer = in_house.answers.get(criterion__key="C2")
     assert answer.history.latest().history_user == owner
     assert answer.history.latest().prev_record.rationale.startswith("Not assessed yet")
+
+
+@pytest.mark.parametrize("changes, field, message", [
+    ({"name": "In-house\x00cluster"}, "name", "Null characters are not allowed."),
+    ({"name": "n" * 201}, "name", "Keep this under 200 characters: it has 201. Nothing was cut."),
+    ({"summary": "s" * 5001}, "summary", "Keep this under 5000 characters: it has 5001. Nothing was cut."),
+])
+def test_bad_text_in_the_offering_form_is_refused_next_to_the_field(client, evaluator, organisation, catalog,
+                                                                     changes, field, message):
+    client.force_login(evaluator)
+    response = client.post(new_url(organisation), {**IN_HOUSE, **changes})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert f'id="id_{field}_error"' in html and message in html
+    assert not Offering.objects.filter(organisation=organisation).exists()
+
+
+def test_a_nul_byte_or_overlong_rationale_in_an_answer_saves_nothing(client, evaluator, in_house):
+    client.force_login(evaluator)
+    before = list(in_house.answers.values_list("criterion__key", "status", "rationale"))
+    response = client.post(answers_url(in_house), {"C2-status": "unknown", "C2-rationale": "asked\x00legal",
+                                                   "E2-status": "unknown", "E2-rationale": "r" * 4001})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Null characters are not allowed." in html.split('id="row-C2"', 1)[1].split("</fieldset>", 1)[0]
+    assert "it has 4001" in html.split('id="row-E2"', 1)[1].split("</fieldset>", 1)[0]
+    assert list(in_house.answers.values_list("criterion__key", "status", "rationale")) == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_create_requests_for_one_private_offering_name_at_once_both_succeed(evaluator, organisation, catalog):
+    """Both find the key free before either inserts; the unique constraint decides and the second takes the next key
+    instead of failing with a 500."""
+    import threading
+
+    from django.db import connection
+    from django.db.models.signals import pre_save
+    from django.test import Client
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises the two transactions; the race needs PostgreSQL")
+    barrier, waited, statuses = threading.Barrier(2, timeout=10), threading.local(), []
+
+    def both_checked(sender, instance, **kwargs):
+        if instance.organisation_id and not getattr(waited, "done", False):
+            waited.done = True
+            barrier.wait()
+
+    def create():
+        client = Client()
+        client.force_login(evaluator)
+        statuses.append(client.post(new_url(organisation), IN_HOUSE).status_code)
+        connection.close()
+
+    pre_save.connect(both_checked, sender=Offering, dispatch_uid="race")
+    try:
+        threads = [threading.Thread(target=create) for _ in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(30)
+    finally:
+        pre_save.disconnect(dispatch_uid="race", sender=Offering)
+    assert statuses == [302, 302]
+    assert Offering.objects.filter(organisation=organisation, name="In-house Llama cluster").count() == 2

@@ -93,7 +93,8 @@ def test_tampered_field_name_gets_a_clear_400(buyer, evaluation):
 
 def test_rule_added_must_haves_say_which_answer_added_them(buyer, evaluation):
     page = buyer.get(step_url(evaluation, "requirements")).content.decode()
-    assert "must-have B1 ≥ 4 — added because the sector is Defence &amp; aerospace and data classification is restricted" in page
+    assert ("must-have B1 ≥ 4 — added because the sector is Defence &amp; aerospace and data classification is "
+            "restricted") in page
 
 
 def test_overriding_a_rule_needs_a_reason_which_is_recorded(buyer, evaluation, evaluator):

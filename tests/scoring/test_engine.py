@@ -91,7 +91,8 @@ def test_scores_are_not_rounded(checklist, make_profile, make_offering):
 def test_sovereignty_score_weights_objective_scores_with_csf_weights(checklist, make_profile, make_offering):
     result = only(score_offerings(checklist, make_profile(), [make_offering("x", MIXED)]))
 
-    # objective = mean(L/4) x 1000: SOV-1 (4 + 2)/8 = 750, SOV-2 (1 + 0)/8 = 125, SOV-5 D3 4/4 = 1000, SOV-6 D1 3/4 = 750
+    # objective = mean(L/4) x 1000:
+    # SOV-1 (4 + 2)/8 = 750, SOV-2 (1 + 0)/8 = 125, SOV-5 D3 4/4 = 1000, SOV-6 D1 3/4 = 750
     assert {o.objective: o.score for o in result.objectives} == {
         "SOV-1": 750.0,
         "SOV-2": 125.0,

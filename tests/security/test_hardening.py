@@ -23,7 +23,8 @@ def pages(evaluation):
         "offering": reverse("offering", kwargs={"key": "mistral-api"}),
         "questionnaire": reverse("evaluation-step", kwargs={"org": org, "slug": slug, "step": "organisation"}),
         "results": reverse("evaluation-results", kwargs={"org": org, "slug": slug}),
-        "comparison": reverse("evaluation-compare", kwargs={"org": org, "slug": slug}) + "?o=mistral-api&o=llama-self-hosted",
+        "comparison": reverse("evaluation-compare", kwargs={"org": org, "slug": slug})
+        + "?o=mistral-api&o=llama-self-hosted",
         "activity": reverse("evaluation-activity", kwargs={"org": org, "slug": slug}),
         "members": reverse("members", kwargs={"org": org}),
         "admin": reverse("admin:catalog_offering_changelist"),
@@ -93,7 +94,8 @@ def test_password_guessing_locks_the_account_with_a_clear_message(client, evalua
 
 
 def test_correct_password_logs_in(client, evaluator):
-    response = client.post(reverse("login"), {"username": evaluator.username, "password": "correct horse battery staple"})
+    response = client.post(reverse("login"), {"username": evaluator.username,
+                                              "password": "correct horse battery staple"})
     assert response.status_code == 302 and response["Location"] == reverse("home")
 
 

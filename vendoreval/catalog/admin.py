@@ -17,6 +17,7 @@ from .models import (
     Shareholding,
     Subprocessor,
 )
+from .rules import level_is_sourced
 
 
 class EvidenceInline(GenericTabularInline):
@@ -33,7 +34,7 @@ class LevelNeedsEvidenceFormSet(BaseGenericInlineFormSet):
         if getattr(self.instance, "status", None) != Answer.LEVEL:
             return
         kept = [f for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
-        if not kept:
+        if not level_is_sourced(has_level=True, sources=len(kept)):
             raise ValidationError("An answer with a level needs at least one source. Add evidence, or set the "
                                   "status to Unknown.")
 

@@ -71,7 +71,8 @@ def build_bundle() -> CatalogBundle:
                                     laws=sorted(law.key for law in c.laws.all()))
                  for c in Country.objects.prefetch_related("laws").order_by("code")]
     companies = []
-    for company in Company.objects.select_related("parent").prefetch_related("shareholdings__holder_company").order_by("key"):
+    companies_query = Company.objects.select_related("parent").prefetch_related("shareholdings__holder_company")
+    for company in companies_query.order_by("key"):
         companies.append(schema.CompanyData(
             key=company.key, name=company.name, country=company.country_id,
             parent=company.parent.key if company.parent else None, description=company.description,
@@ -93,7 +94,8 @@ def build_bundle() -> CatalogBundle:
                 level=a.level if a.status == Answer.LEVEL else None, unknown=a.status == Answer.UNKNOWN,
                 buyer_controlled=a.status == Answer.BUYER_CONTROLLED, rationale=a.rationale, evidence=evidence(a))
         offerings.append(schema.OfferingData(
-            key=o.key, name=o.name, vendor=o.vendor.key, model_provider=o.model_provider.key if o.model_provider else None,
+            key=o.key, name=o.name, vendor=o.vendor.key,
+            model_provider=o.model_provider.key if o.model_provider else None,
             product=o.product, deployment_mode=schema.DeploymentMode(o.deployment_mode),
             hosting_operator=o.hosting_operator.key if o.hosting_operator else None,
             processing_regions=sorted(c.code for c in o.processing_regions.all()), model_licence=o.model_licence,

@@ -70,7 +70,8 @@ _Loader.yaml_implicit_resolvers = {
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 for _first in "tTfF":
-    _Loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), [_first])
+    _Loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+                                  [_first])
 
 
 def parse_yaml(text: str) -> Any:
@@ -142,8 +143,8 @@ def read_catalog(root: Path | str) -> CatalogBundle:
         if offering is None:
             continue
         if offering.key in offering_files:
-            problems.append(CatalogProblem(rel, f"duplicate offering key, already used in {offering_files[offering.key]}",
-                                           subject, "key"))
+            used = offering_files[offering.key]
+            problems.append(CatalogProblem(rel, f"duplicate offering key, already used in {used}", subject, "key"))
             continue
         offering_files[offering.key] = rel
         offerings.append(offering)
@@ -200,7 +201,8 @@ def _check_offering(offering: OfferingData, rel: str, checklist: ChecklistData, 
             problem(field, f"unknown company {value!r}; expected a key from companies.yaml")
     for i, sub in enumerate(offering.subprocessors):
         if sub.company not in companies:
-            problem(f"subprocessors.{i}.company", f"unknown company {sub.company!r}; expected a key from companies.yaml")
+            problem(f"subprocessors.{i}.company",
+                    f"unknown company {sub.company!r}; expected a key from companies.yaml")
     for i, region in enumerate(offering.processing_regions):
         if region not in countries:
             problem(f"processing_regions.{i}", f"unknown country {region!r}; expected an ISO 3166 code listed in "
@@ -220,9 +222,10 @@ def _check_offering(offering: OfferingData, rel: str, checklist: ChecklistData, 
             problem(f"answers.{key}", f"{key} is decided by the buyer's own hosting for an offering the buyer hosts; "
                                       "answer it with buyer_controlled: true")
         if answer.buyer_controlled and not (buyer_hosted and criterion.buyer_controlled_when_self_hosted):
+            decided = ", ".join(c.key for c in checklist.criteria if c.buyer_controlled_when_self_hosted)
             problem(f"answers.{key}.buyer_controlled",
-                    f"only criteria {', '.join(c.key for c in checklist.criteria if c.buyer_controlled_when_self_hosted)}"
-                    " of offerings the buyer hosts (no hosting_operator) can be buyer-controlled")
+                    f"only criteria {decided} of offerings the buyer hosts (no hosting_operator) can be "
+                    "buyer-controlled")
     missing = [c.key for c in checklist.criteria if not c.derived and c.key not in offering.answers]
     if missing:
         problem("answers", f"criteria not answered: {', '.join(missing)} (answer each with a level and evidence, "

@@ -66,7 +66,8 @@ def load_checklist(data: schema.ChecklistData) -> ChecklistVersion:
         "classification_rules": [r.model_dump(mode="json") for r in data.classification_rules],
         "regulation_rules": [r.model_dump(mode="json") for r in data.regulation_rules],
     })
-    objectives = {o.key: _upsert(CsfObjective, {"checklist": checklist, "key": o.key}, {"name": o.name, "weight": o.weight})
+    objectives = {o.key: _upsert(CsfObjective, {"checklist": checklist, "key": o.key},
+                                 {"name": o.name, "weight": o.weight})
                   for o in data.csf_objectives}
     areas = {a.key: _upsert(Area, {"checklist": checklist, "key": a.key},
                             {"name": a.name, "csf_objectives": list(a.csf_objectives)})

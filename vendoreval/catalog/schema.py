@@ -12,6 +12,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, StringConstraints, field_validator, model_validator
 
+from .rules import level_is_sourced
+
 Key = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)]
 CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
 CriterionKey = Annotated[str, StringConstraints(pattern=r"^[A-Z][0-9]{1,2}$")]
@@ -223,7 +225,7 @@ class AnswerData(Strict):
         if sum(kinds) != 1:
             raise ValueError("give exactly one of: level (with evidence), unknown: true (with rationale), "
                              "buyer_controlled: true")
-        if self.level is not None and not self.evidence:
+        if not level_is_sourced(has_level=self.level is not None, sources=len(self.evidence)):
             raise ValueError("a level needs at least one evidence entry (url, accessed, confidence); "
                              "without a source the answer is unknown")
         if self.unknown and not self.rationale.strip():

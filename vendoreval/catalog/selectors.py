@@ -221,7 +221,8 @@ def offering_profiles(offerings: Iterable[Offering], *, checklist: ChecklistVers
                                         evidence=ev, confidence=None, stale=False))
                 continue
             views.append(AnswerView(
-                criterion=criterion, status=answer.status, level=answer.level if answer.status == Answer.LEVEL else None,
+                criterion=criterion, status=answer.status,
+                level=answer.level if answer.status == Answer.LEVEL else None,
                 rationale=answer.rationale, evidence=ev,
                 confidence=_best_confidence(ev) if answer.status == Answer.LEVEL else None,
                 stale=answer.status == Answer.LEVEL and is_stale(ev, today)))

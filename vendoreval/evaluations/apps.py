@@ -7,7 +7,7 @@ class EvaluationsConfig(AppConfig):
 
     def ready(self) -> None:
         from vendoreval.catalog.models import Country
-        from vendoreval.checklist.models import Area, ChecklistVersion, CsfObjective, Criterion, SectorPreset
+        from vendoreval.checklist.models import Area, ChecklistVersion, Criterion, CsfObjective, SectorPreset
 
         from .context import forget_contexts
 

@@ -19,13 +19,15 @@ def _defs() -> str:
     return (
         '<defs>'
         '<pattern id="p-hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">'
-        '<rect width="6" height="6" fill="#b5651d"/><line x1="0" y1="0" x2="0" y2="6" stroke="#fff" stroke-width="2"/></pattern>'
+        '<rect width="6" height="6" fill="#b5651d"/>'
+        '<line x1="0" y1="0" x2="0" y2="6" stroke="#fff" stroke-width="2"/></pattern>'
         '<pattern id="p-dots" width="6" height="6" patternUnits="userSpaceOnUse">'
         '<rect width="6" height="6" fill="#2e7d32"/><circle cx="3" cy="3" r="1.3" fill="#fff"/></pattern>'
         '<pattern id="p-cross" width="6" height="6" patternUnits="userSpaceOnUse">'
         '<rect width="6" height="6" fill="#6a1b9a"/><path d="M0 3H6M3 0V6" stroke="#fff" stroke-width="1"/></pattern>'
         '<pattern id="p-hatch2" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(-45)">'
-        '<rect width="6" height="6" fill="#00838f"/><line x1="0" y1="0" x2="0" y2="6" stroke="#fff" stroke-width="2"/></pattern>'
+        '<rect width="6" height="6" fill="#00838f"/>'
+        '<line x1="0" y1="0" x2="0" y2="6" stroke="#fff" stroke-width="2"/></pattern>'
         '<pattern id="p-dots2" width="8" height="8" patternUnits="userSpaceOnUse">'
         '<rect width="8" height="8" fill="#9e9d24"/><rect x="3" y="3" width="2" height="2" fill="#fff"/></pattern>'
         '</defs>'
@@ -67,6 +69,7 @@ def area_profile_svg(areas: list[tuple[str, str]], series: list[tuple[str, list[
     for s_index, (name, _) in enumerate(series):
         ly = height - legend_h + 6 + 18 * s_index
         out.append(f'<rect x="{label_w}" y="{ly:.1f}" width="14" height="11" fill="{_fill(s_index)}" stroke="#1b1f24" '
-                   f'stroke-width="0.4"/><text x="{label_w + 20}" y="{ly + 9:.1f}" fill="#1b1f24">{escape(name)}</text>')
+                   f'stroke-width="0.4"/><text x="{label_w + 20}" y="{ly + 9:.1f}" fill="#1b1f24">'
+                   f'{escape(name)}</text>')
     out.append("</svg>")
     return mark_safe("".join(out))

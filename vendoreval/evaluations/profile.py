@@ -1,4 +1,5 @@
-"""An evaluation's requirement profile: its answers as the scoring core reads them, with the must-haves the rules add."""
+"""An evaluation's requirement profile: its answers as the scoring core reads them, with the must-haves the rules
+add."""
 
 from __future__ import annotations
 

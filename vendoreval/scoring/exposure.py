@@ -119,7 +119,8 @@ def operator_answer(chain: HostingChain, trusted: frozenset[str]) -> AnswerInput
                            explanation=f"{who} is untrusted" + ("" if regions else "; processing regions unknown"))
     if chain.qualifications:
         return AnswerInput(criterion="D3", level=4, confidence=confidence,
-                           explanation=f"trusted operator {operator.label()} qualified {', '.join(chain.qualifications)}")
+                           explanation=f"trusted operator {operator.label()} qualified "
+                                       f"{', '.join(chain.qualifications)}")
     return AnswerInput(criterion="D3", level=3, confidence=confidence,
                        explanation=f"trusted operator {operator.label()}, no sovereign qualification recorded")
 

@@ -104,7 +104,8 @@ class SealMinimum(Frozen):
 
 
 class RequirementProfile(Frozen):
-    """What the buyer needs. Validate with `context={"checklist": ChecklistSpec}` to check keys against the checklist."""
+    """What the buyer needs. Validate with `context={"checklist": ChecklistSpec}` to check keys against the
+    checklist."""
 
     area_weights: dict[str, Annotated[float, Field(ge=0)]]
     acceptable_modes: frozenset[str]
