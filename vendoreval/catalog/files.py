@@ -11,6 +11,7 @@ import dataclasses
 import re
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -20,9 +21,12 @@ from .schema import (
     ChecklistData,
     CompaniesData,
     CompanyData,
+    Confidence,
     DeploymentMode,
     JurisdictionsData,
+    ModelFamiliesData,
     OfferingData,
+    SourcesData,
 )
 
 CHECKLIST_FILE = "checklist.yaml"
@@ -30,6 +34,8 @@ CATALOG_DIR = "catalog"
 META_FILE = "catalog.yaml"
 JURISDICTIONS_FILE = "jurisdictions.yaml"
 COMPANIES_FILE = "companies.yaml"
+MODELS_FILE = "models.yaml"
+SOURCES_FILE = "sources.yaml"
 OFFERINGS_DIR = "offerings"
 
 
@@ -57,6 +63,8 @@ class CatalogBundle:
     meta: CatalogMeta
     jurisdictions: JurisdictionsData
     companies: CompaniesData
+    model_families: ModelFamiliesData
+    sources: SourcesData
     offerings: list[OfferingData]
     offering_files: dict[str, str]  # offering key -> file name relative to the data root
 
@@ -78,15 +86,61 @@ def parse_yaml(text: str) -> Any:
     return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
 
 
+KEY_LINE = re.compile(r"^key:\s*(\S+)", re.MULTILINE)
+FIELD_LINE = re.compile(r"^\s*(?:-\s+)?([\w-]+)\s*:")
+
+
+def _subject_of(rel: str, text: str) -> str:
+    """'offering <key>' for an offering file (from its key line), else the file's kind."""
+    if f"/{OFFERINGS_DIR}/" in f"/{rel}":
+        found = KEY_LINE.search(text)
+        return f"offering {found.group(1) if found else Path(rel).stem}"
+    return Path(rel).stem
+
+
+def _duplicate_keys(node: yaml.Node, path: str = "") -> list[tuple[str, int]]:
+    """(field path, line) of every mapping key given twice: YAML would silently keep the last one."""
+    found = []
+    if isinstance(node, yaml.MappingNode):
+        seen = set()
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            here = f"{path}.{key}" if path else key
+            if key in seen:
+                found.append((here, key_node.start_mark.line + 1))
+            seen.add(key)
+            found += _duplicate_keys(value_node, here)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            found += _duplicate_keys(item, f"{path}.{i}" if path else str(i))
+    return found
+
+
 def _load_yaml(path: Path, root: Path, problems: list[CatalogProblem]) -> Any:
     rel = str(path.relative_to(root))
     if not path.exists():
         problems.append(CatalogProblem(rel, "file is missing"))
         return None
+    raw = path.read_bytes()
     try:
-        return parse_yaml(path.read_text(encoding="utf-8"))
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        lossy = raw.decode("utf-8", errors="replace")
+        line_no = lossy.count("\n", 0, lossy.find("\ufffd")) + 1
+        field = FIELD_LINE.match(lossy.splitlines()[line_no - 1] if lossy else "")
+        problems.append(CatalogProblem(rel, f"is not UTF-8 text: byte {raw[exc.start]:#04x} on line {line_no} cannot "
+                                            "be read; save the file as UTF-8", _subject_of(rel, lossy),
+                                       field.group(1) if field else ""))
+        return None
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+        duplicates = _duplicate_keys(node) if node is not None else []
+        for field, line in duplicates:
+            problems.append(CatalogProblem(rel, f"this key is given twice (again on line {line}); YAML would keep "
+                                                "only the last one, so say it once", _subject_of(rel, text), field))
+        return None if duplicates else parse_yaml(text)
     except yaml.YAMLError as exc:
-        problems.append(CatalogProblem(rel, f"is not valid YAML: {exc}"))
+        problems.append(CatalogProblem(rel, f"is not valid YAML: {exc}", _subject_of(rel, text)))
         return None
 
 
@@ -132,6 +186,12 @@ def read_catalog(root: Path | str) -> CatalogBundle:
     companies_rel = f"{CATALOG_DIR}/{COMPANIES_FILE}"
     companies = _validate(CompaniesData, _load_yaml(cat / COMPANIES_FILE, root, problems), companies_rel,
                           "companies", problems)
+    models_rel = f"{CATALOG_DIR}/{MODELS_FILE}"
+    model_families = _validate(ModelFamiliesData, _load_yaml(cat / MODELS_FILE, root, problems), models_rel,
+                               "model families", problems)
+    sources_rel = f"{CATALOG_DIR}/{SOURCES_FILE}"
+    sources = _validate(SourcesData, _load_yaml(cat / SOURCES_FILE, root, problems), sources_rel, "sources",
+                        problems)
 
     offerings: list[OfferingData] = []
     offering_files: dict[str, str] = {}
@@ -149,15 +209,20 @@ def read_catalog(root: Path | str) -> CatalogBundle:
         offering_files[offering.key] = rel
         offerings.append(offering)
 
-    if checklist and jurisdictions and companies:
+    if checklist and jurisdictions and companies and model_families:
         countries = {c.code for c in jurisdictions.countries}
         company_by_key = _check_companies(companies.companies, countries, companies_rel, problems)
+        families = _check_families(model_families, company_by_key, models_rel, problems)
         for offering in offerings:
-            _check_offering(offering, offering_files[offering.key], checklist, countries, company_by_key, problems)
+            _check_offering(offering, offering_files[offering.key], checklist, countries, company_by_key, families,
+                            problems)
+    if sources and jurisdictions and companies and model_families:
+        _check_sources(sources, jurisdictions, companies, model_families, offerings, offering_files, problems)
 
     if problems:
         raise CatalogInvalid(problems)
-    return CatalogBundle(checklist, meta, jurisdictions, companies, offerings, offering_files)
+    return CatalogBundle(checklist, meta, jurisdictions, companies, model_families, sources, offerings,
+                         offering_files)
 
 
 def _check_companies(companies: list[CompanyData], countries: set[str], rel: str,
@@ -171,6 +236,11 @@ def _check_companies(companies: list[CompanyData], countries: set[str], rel: str
         if company.country not in countries:
             problems.append(CatalogProblem(rel, f"unknown country {company.country!r}; expected an ISO 3166 code "
                                                 "listed in jurisdictions.yaml", subject, "country"))
+        for i, establishment in enumerate(company.establishments):
+            if establishment.country not in countries:
+                problems.append(CatalogProblem(rel, f"unknown country {establishment.country!r}; expected an ISO "
+                                                    "3166 code listed in jurisdictions.yaml", subject,
+                                               f"establishments.{i}.country"))
     for company in companies:
         subject = f"company {company.key}"
         if company.parent is not None and company.parent not in by_key:
@@ -188,28 +258,59 @@ def _check_companies(companies: list[CompanyData], countries: set[str], rel: str
     return by_key
 
 
+def _check_families(data: ModelFamiliesData, companies: dict[str, CompanyData], rel: str,
+                    problems: list[CatalogProblem]) -> set[str]:
+    keys: set[str] = set()
+    for family in data.model_families:
+        subject = f"model family {family.key}"
+        if family.key in keys:
+            problems.append(CatalogProblem(rel, "duplicate model family key", subject, "key"))
+        keys.add(family.key)
+        if family.developer not in companies:
+            problems.append(CatalogProblem(rel, f"unknown company {family.developer!r}; expected a key from "
+                                                "companies.yaml", subject, "developer"))
+    return keys
+
+
 def _check_offering(offering: OfferingData, rel: str, checklist: ChecklistData, countries: set[str],
-                    companies: dict[str, CompanyData], problems: list[CatalogProblem]) -> None:
+                    companies: dict[str, CompanyData], families: set[str], problems: list[CatalogProblem]) -> None:
     subject = f"offering {offering.key}"
 
     def problem(field: str, message: str) -> None:
         problems.append(CatalogProblem(rel, message, subject, field))
 
+    _check_references(offering, countries, companies, families, problem)
+    _check_answers(offering, checklist, problem)
+    if offering.deployment_mode is DeploymentMode.SELF_HOSTED_OPEN_WEIGHTS and offering.hosting_operator is not None:
+        problem("hosting_operator", "an open-weights self-hosted offering is hosted by the buyer; leave it empty")
+
+
+def _check_references(offering: OfferingData, countries: set[str], companies: dict[str, CompanyData],
+                      families: set[str], problem) -> None:
+    """Every company, model family and country the offering names exists."""
+    unknown_company = "unknown company {!r}; expected a key from companies.yaml"
+    unknown_country = "unknown country {!r}; expected an ISO 3166 code listed in jurisdictions.yaml"
     for field in ("vendor", "model_provider", "hosting_operator"):
         value = getattr(offering, field)
         if value is not None and value not in companies:
-            problem(field, f"unknown company {value!r}; expected a key from companies.yaml")
+            problem(field, unknown_company.format(value))
     for i, sub in enumerate(offering.subprocessors):
         if sub.company not in companies:
-            problem(f"subprocessors.{i}.company",
-                    f"unknown company {sub.company!r}; expected a key from companies.yaml")
-    for i, region in enumerate(offering.processing_regions):
-        if region not in countries:
-            problem(f"processing_regions.{i}", f"unknown country {region!r}; expected an ISO 3166 code listed in "
-                                               "jurisdictions.yaml")
+            problem(f"subprocessors.{i}.company", unknown_company.format(sub.company))
+    for i, family in enumerate(offering.models):
+        if family not in families:
+            problem(f"models.{i}", f"unknown model family {family!r}; expected a key from models.yaml")
+    for field in ("storage_regions", "processing_regions"):
+        for i, region in enumerate(getattr(offering, field)):
+            if region not in countries:
+                problem(f"{field}.{i}", unknown_country.format(region))
 
+
+def _check_answers(offering: OfferingData, checklist: ChecklistData, problem) -> None:
+    """One answer per typed-in criterion; buyer-controlled exactly where the buyer's own hosting decides."""
     criteria = {c.key: c for c in checklist.criteria}
     buyer_hosted = offering.hosting_operator is None
+    decided = ", ".join(c.key for c in checklist.criteria if c.buyer_controlled_when_self_hosted)
     for key, answer in offering.answers.items():
         criterion = criteria.get(key)
         if criterion is None:
@@ -222,7 +323,6 @@ def _check_offering(offering: OfferingData, rel: str, checklist: ChecklistData, 
             problem(f"answers.{key}", f"{key} is decided by the buyer's own hosting for an offering the buyer hosts; "
                                       "answer it with buyer_controlled: true")
         if answer.buyer_controlled and not (buyer_hosted and criterion.buyer_controlled_when_self_hosted):
-            decided = ", ".join(c.key for c in checklist.criteria if c.buyer_controlled_when_self_hosted)
             problem(f"answers.{key}.buyer_controlled",
                     f"only criteria {decided} of offerings the buyer hosts (no hosting_operator) can be "
                     "buyer-controlled")
@@ -230,8 +330,80 @@ def _check_offering(offering: OfferingData, rel: str, checklist: ChecklistData, 
     if missing:
         problem("answers", f"criteria not answered: {', '.join(missing)} (answer each with a level and evidence, "
                            "or unknown: true with a rationale)")
-    if offering.deployment_mode is DeploymentMode.SELF_HOSTED_OPEN_WEIGHTS and offering.hosting_operator is not None:
-        problem("hosting_operator", "an open-weights self-hosted offering is hosted by the buyer; leave it empty")
+
+
+# --- sources -------------------------------------------------------------------------------------------------------
+
+
+def is_bare_domain(url: str) -> bool:
+    """A site's root (https://example.com/) names no page: it cannot be the source of a fact."""
+    parts = urlsplit(str(url))
+    return parts.path.strip("/") == "" and not parts.query
+
+
+def _evidence_lists(jurisdictions: JurisdictionsData, companies: CompaniesData, families: ModelFamiliesData,
+                    offerings: list[OfferingData], offering_files: dict[str, str]):
+    """(file, subject, field, evidence list, is the evidence of a levelled answer) for every evidence in the catalog."""
+    rel = f"{CATALOG_DIR}/"
+    for law in jurisdictions.laws:
+        yield rel + JURISDICTIONS_FILE, f"law {law.key}", "evidence", law.evidence, False
+    for c in companies.companies:
+        yield rel + COMPANIES_FILE, f"company {c.key}", "evidence", c.evidence, False
+        for i, s in enumerate(c.shareholders):
+            yield rel + COMPANIES_FILE, f"company {c.key}", f"shareholders.{i}.evidence", s.evidence, False
+        for i, e in enumerate(c.establishments):
+            yield rel + COMPANIES_FILE, f"company {c.key}", f"establishments.{i}.evidence", e.evidence, False
+    for f in families.model_families:
+        yield rel + MODELS_FILE, f"model family {f.key}", "evidence", f.evidence, False
+        yield rel + MODELS_FILE, f"model family {f.key}", "training_summary", f.training_summary, False
+        for i, r in enumerate(f.restrictions):
+            yield rel + MODELS_FILE, f"model family {f.key}", f"restrictions.{i}.evidence", r.evidence, False
+    for o in offerings:
+        file, subject = offering_files[o.key], f"offering {o.key}"
+        yield file, subject, "region_evidence", o.region_evidence, False
+        for i, x in enumerate(o.residency_exceptions):
+            yield file, subject, f"residency_exceptions.{i}.evidence", x.evidence, False
+        for i, sub in enumerate(o.subprocessors):
+            yield file, subject, f"subprocessors.{i}.evidence", sub.evidence, False
+        for i, q in enumerate(o.sovereign_qualifications):
+            yield file, subject, f"sovereign_qualifications.{i}.evidence", q.evidence, False
+        for key, answer in o.answers.items():
+            yield file, subject, f"answers.{key}.evidence", answer.evidence, answer.level is not None
+
+
+def _check_sources(sources: SourcesData, jurisdictions: JurisdictionsData, companies: CompaniesData,
+                   families: ModelFamiliesData, offerings: list[OfferingData], offering_files: dict[str, str],
+                   problems: list[CatalogProblem]) -> None:
+    """Every source is a specific page listed in sources.yaml; only the vendor's own or an official document may
+    confirm a fact."""
+    publishers = {}
+    for i, source in enumerate(sources.sources):
+        url = str(source.url)
+        if url in publishers:
+            problems.append(CatalogProblem(f"{CATALOG_DIR}/{SOURCES_FILE}", "this source is listed twice",
+                                           f"source {url}", f"sources.{i}.url"))
+        publishers[url] = source.publisher
+    for file, subject, field, evidence, levelled in _evidence_lists(jurisdictions, companies, families, offerings,
+                                                                     offering_files):
+        for i, e in enumerate(evidence):
+            url, where = str(e.url), f"{field}.{i}.url"
+            if is_bare_domain(url):
+                why = ("“confirmed” needs the vendor's own or an official page, and a site's root is no page"
+                       if e.confidence is Confidence.CONFIRMED else "a site's root names no page that states the fact")
+                problems.append(CatalogProblem(file, f"{url} is a bare domain: {why}; cite the specific page, or make "
+                                                     "the answer unknown" if levelled else
+                                                     f"{url} is a bare domain: {why}; cite the specific page",
+                                               subject, where))
+                continue
+            publisher = publishers.get(url)
+            if publisher is None:
+                problems.append(CatalogProblem(file, f"{url} is not listed in sources.yaml; list it once there with "
+                                                     "its publisher (vendor, official, press or third_party)",
+                                               subject, where))
+            elif e.confidence is Confidence.CONFIRMED and not publisher.can_confirm:
+                problems.append(CatalogProblem(file, f"“confirmed” needs the vendor's own or an official document; "
+                                                     f"{url} is published by the {publisher.value.replace('_', ' ')}: "
+                                                     "tag it third_party", subject, f"{field}.{i}.confidence"))
 
 
 # --- writing ------------------------------------------------------------------------------------------------------
@@ -280,6 +452,8 @@ def write_catalog(bundle: CatalogBundle, root: Path | str) -> list[Path]:
         root / CATALOG_DIR / META_FILE: dump_yaml(bundle.meta),
         root / CATALOG_DIR / JURISDICTIONS_FILE: dump_yaml(bundle.jurisdictions),
         root / CATALOG_DIR / COMPANIES_FILE: dump_yaml(bundle.companies),
+        root / CATALOG_DIR / MODELS_FILE: dump_yaml(bundle.model_families),
+        root / CATALOG_DIR / SOURCES_FILE: dump_yaml(bundle.sources),
     }
     for offering in bundle.offerings:
         files[offerings_dir / f"{offering.key}.yaml"] = dump_yaml(offering)

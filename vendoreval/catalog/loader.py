@@ -18,12 +18,18 @@ from .models import (
     CatalogRelease,
     Company,
     Country,
+    Establishment,
     Evidence,
     Law,
+    LicenceRestriction,
+    ModelFamily,
     Offering,
     Qualification,
+    ResidencyException,
     Shareholding,
+    Source,
     Subprocessor,
+    TrainingSummary,
 )
 
 
@@ -82,8 +88,11 @@ def load_checklist(data: schema.ChecklistData) -> ChecklistVersion:
         })
     for position, p in enumerate(data.sector_presets):
         _upsert(SectorPreset, {"checklist": checklist, "key": p.key},
-                {"position": position, "name": p.name, "weights": dict(p.weights), "must_haves": dict(p.must_haves)})
-    Criterion.objects.filter(checklist=checklist).exclude(key__in=[c.key for c in data.criteria]).delete()
+                {"position": position, "name": p.name, "weights": dict(p.weights), "must_haves": dict(p.must_haves),
+                 "uses": list(p.uses)})
+    removed = Criterion.objects.filter(checklist=checklist).exclude(key__in=[c.key for c in data.criteria])
+    Answer.objects.filter(criterion__in=removed).delete()  # a criterion's answers go with it
+    removed.delete()
     SectorPreset.objects.filter(checklist=checklist).exclude(key__in=[p.key for p in data.sector_presets]).delete()
     Area.objects.filter(checklist=checklist).exclude(key__in=list(areas)).delete()
     CsfObjective.objects.filter(checklist=checklist).exclude(key__in=list(objectives)).delete()
@@ -98,6 +107,20 @@ def _load_jurisdictions(data: schema.JurisdictionsData) -> None:
     for c in data.countries:
         country = _upsert(Country, {"code": c.code}, {"name": c.name, "eu": c.eu, "eea": c.eea})
         country.laws.set([laws[key] for key in c.laws])
+
+
+def _load_sources(data: schema.SourcesData) -> None:
+    for source in data.sources:
+        _upsert(Source, {"url": str(source.url)}, {"publisher": source.publisher.value, "note": source.note})
+    Source.objects.exclude(url__in=[str(s.url) for s in data.sources]).delete()
+
+
+def _replace_rows(manager, model: type[models.Model], items: list, values) -> None:
+    """Replace the related rows of one owner (establishments, restrictions, ...) and their evidence, in order."""
+    manager.all().delete()
+    for position, item in enumerate(items):
+        row = model.objects.create(position=position, **values(item))
+        _replace_evidence(row, item.evidence)
 
 
 def _load_companies(data: schema.CompaniesData) -> dict[str, Company]:
@@ -117,10 +140,29 @@ def _load_companies(data: schema.CompaniesData) -> dict[str, Company]:
                 holder_company=companies.get(s.holder), holder_name="" if s.holder in companies else s.holder,
                 stake_percent=Decimal(str(s.stake_percent)) if s.stake_percent is not None else None, note=s.note)
             _replace_evidence(holding, s.evidence)
+        _replace_rows(company.establishments, Establishment, c.establishments,
+                      lambda e, company=company: {"company": company, "country_id": e.country, "name": e.name})
     return companies
 
 
-def _load_offering(o: schema.OfferingData, companies: dict[str, Company], criteria: dict[str, Criterion]) -> int:
+def _load_model_families(data: schema.ModelFamiliesData, companies: dict[str, Company]) -> dict[str, ModelFamily]:
+    families = {}
+    for f in data.model_families:
+        family = families[f.key] = _upsert(ModelFamily, {"key": f.key}, {
+            "name": f.name, "developer": companies[f.developer], "open_weights": f.open_weights, "licence": f.licence})
+        _replace_evidence(family, f.evidence)
+        _replace_rows(family.restrictions, LicenceRestriction, f.restrictions,
+                      lambda r, family=family: {"family": family, "kind": r.kind.value, "clause": r.clause,
+                                                "threshold": r.threshold})
+        TrainingSummary.objects.filter(family=family).delete()
+        if f.training_summary:
+            _replace_evidence(TrainingSummary.objects.create(family=family), f.training_summary)
+    ModelFamily.objects.exclude(key__in=list(families)).filter(offerings__isnull=True).delete()
+    return families
+
+
+def _load_offering(o: schema.OfferingData, companies: dict[str, Company], families: dict[str, ModelFamily],
+                   criteria: dict[str, Criterion]) -> int:
     offering = _upsert(Offering, {"key": o.key}, {
         "name": o.name, "vendor": companies[o.vendor],
         "model_provider": companies[o.model_provider] if o.model_provider else None, "product": o.product,
@@ -130,20 +172,21 @@ def _load_offering(o: schema.OfferingData, companies: dict[str, Company], criter
         "links": [{"title": link.title, "url": str(link.url)} for link in o.links], "organisation": None,
     })
     offering.processing_regions.set(o.processing_regions)
-    offering.subprocessors.all().delete()
-    for position, sub in enumerate(o.subprocessors):
-        row = Subprocessor.objects.create(offering=offering, position=position, company=companies[sub.company],
-                                          role=sub.role)
-        _replace_evidence(row, sub.evidence)
-    offering.qualifications.all().delete()
-    for position, q in enumerate(o.sovereign_qualifications):
-        row = Qualification.objects.create(offering=offering, position=position, name=q.name)
-        _replace_evidence(row, q.evidence)
+    offering.storage_regions.set(o.storage_regions)
+    offering.model_families.set([families[key] for key in o.models])
+    _replace_evidence(offering, o.region_evidence)
+    _replace_rows(offering.subprocessors, Subprocessor, o.subprocessors,
+                  lambda sub: {"offering": offering, "company": companies[sub.company], "role": sub.role,
+                               "content": sub.content})
+    _replace_rows(offering.qualifications, Qualification, o.sovereign_qualifications,
+                  lambda q: {"offering": offering, "name": q.name})
+    _replace_rows(offering.residency_exceptions, ResidencyException, o.residency_exceptions,
+                  lambda x: {"offering": offering, "note": x.note})
     kept = []
     for key, a in o.answers.items():
         status = Answer.LEVEL if a.level is not None else Answer.UNKNOWN if a.unknown else Answer.BUYER_CONTROLLED
         answer = _upsert(Answer, {"offering": offering, "criterion": criteria[key]},
-                         {"status": status, "level": a.level, "rationale": a.rationale})
+                         {"status": status, "level": a.level, "rationale": a.rationale, "event": a.event})
         _replace_evidence(answer, a.evidence)
         kept.append(answer.pk)
     offering.answers.exclude(pk__in=kept).delete()
@@ -153,10 +196,12 @@ def _load_offering(o: schema.OfferingData, companies: dict[str, Company], criter
 @transaction.atomic
 def catalog_load(*, bundle: CatalogBundle) -> LoadSummary:
     checklist = load_checklist(bundle.checklist)
+    _load_sources(bundle.sources)
     _load_jurisdictions(bundle.jurisdictions)
     companies = _load_companies(bundle.companies)
+    families = _load_model_families(bundle.model_families, companies)
     criteria = {c.key: c for c in checklist.criteria.all()}
-    answers = sum(_load_offering(o, companies, criteria) for o in bundle.offerings)
+    answers = sum(_load_offering(o, companies, families, criteria) for o in bundle.offerings)
     stale = Offering.objects.filter(organisation__isnull=True).exclude(key__in=[o.key for o in bundle.offerings])
     removed = sorted(stale.values_list("key", flat=True))
     stale.delete()

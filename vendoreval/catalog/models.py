@@ -7,7 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from .schema import DEPLOYMENT_MODE_LABELS, Confidence, DeploymentMode
+from .schema import DEPLOYMENT_MODE_LABELS, Confidence, DeploymentMode, Publisher, RestrictionKind
 
 
 class Evidence(models.Model):
@@ -23,7 +23,7 @@ class Evidence(models.Model):
     title = models.CharField(max_length=300, blank=True)
     source_date = models.DateField(null=True, blank=True, help_text="Leave empty when the source is undated")
     accessed = models.DateField()
-    confidence = models.CharField(max_length=12, choices=CONFIDENCE_CHOICES)
+    confidence = models.CharField(max_length=16, choices=CONFIDENCE_CHOICES)
     note = models.TextField(blank=True)
     history = HistoricalRecords()
 
@@ -34,6 +34,24 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return self.title or self.url
+
+
+class Source(models.Model):
+    """A source document, once: who published it (only the vendor's own or an official document confirms a fact) and
+    any remark about the document itself."""
+
+    PUBLISHER_CHOICES = [(p.value, p.value.replace("_", " ")) for p in Publisher]
+
+    url = models.URLField(max_length=500, unique=True)
+    publisher = models.CharField(max_length=12, choices=PUBLISHER_CHOICES)
+    note = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["url"]
+
+    def __str__(self) -> str:
+        return self.url
 
 
 class Law(models.Model):
@@ -96,6 +114,71 @@ class Company(models.Model):
             parent = parent.parent
 
 
+class Establishment(models.Model):
+    """A subsidiary, branch or office of a company in another jurisdiction."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="establishments")
+    position = models.PositiveSmallIntegerField(default=0)
+    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="establishments")
+    name = models.CharField(max_length=200)
+    evidence = GenericRelation(Evidence)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["company", "position", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.country_id})"
+
+
+class ModelFamily(models.Model):
+    """Models released under one licence by one developer; without evidence the licence is unknown."""
+
+    key = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(max_length=200)
+    developer = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="model_families")
+    open_weights = models.BooleanField(default=False)
+    licence = models.CharField(max_length=300, blank=True)
+    evidence = GenericRelation(Evidence)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "model families"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LicenceRestriction(models.Model):
+    KIND_CHOICES = [(k.value, k.value.replace("_", " ")) for k in RestrictionKind]
+
+    family = models.ForeignKey(ModelFamily, on_delete=models.CASCADE, related_name="restrictions")
+    position = models.PositiveSmallIntegerField(default=0)
+    kind = models.CharField(max_length=20, choices=KIND_CHOICES)
+    clause = models.TextField()
+    threshold = models.PositiveBigIntegerField(null=True, blank=True, help_text="Monthly active users (user "
+                                                                                "thresholds only)")
+    evidence = GenericRelation(Evidence)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["family", "position", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.family}: {self.get_kind_display()}"
+
+
+class TrainingSummary(models.Model):
+    """The public summary of training content a GPAI model provider publishes (AI Act art. 53(1)(d))."""
+
+    family = models.OneToOneField(ModelFamily, on_delete=models.CASCADE, related_name="training_summary")
+    evidence = GenericRelation(Evidence)
+
+    def __str__(self) -> str:
+        return f"Training-content summary of {self.family}"
+
+
 class Shareholding(models.Model):
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="shareholdings")
     position = models.PositiveSmallIntegerField(default=0)
@@ -155,7 +238,13 @@ class Offering(models.Model):
     hosting_operator = models.ForeignKey(Company, null=True, blank=True, on_delete=models.PROTECT,
                                          related_name="hosted_offerings",
                                          help_text="Empty when the buyer hosts it")
-    processing_regions = models.ManyToManyField(Country, blank=True, related_name="offerings")
+    model_families = models.ManyToManyField(ModelFamily, blank=True, related_name="offerings",
+                                            help_text="Model families the offering serves")
+    storage_regions = models.ManyToManyField(Country, blank=True, related_name="stored_offerings",
+                                             help_text="Where content at rest is stored")
+    processing_regions = models.ManyToManyField(Country, blank=True, related_name="offerings",
+                                                help_text="Where inference runs")
+    region_evidence = GenericRelation(Evidence)
     model_licence = models.CharField(max_length=200, blank=True)
     summary = models.TextField(blank=True)
     links = models.JSONField(default=list, blank=True, help_text='[{"title": ..., "url": ...}]')
@@ -163,7 +252,7 @@ class Offering(models.Model):
                                      related_name="private_offerings",
                                      help_text="Set for an organisation's private offering; empty for the shared "
                                                "catalog")
-    history = HistoricalRecords(m2m_fields=[processing_regions])
+    history = HistoricalRecords(m2m_fields=[processing_regions, storage_regions, model_families])
 
     objects = OfferingQuerySet.as_manager()
 
@@ -172,10 +261,6 @@ class Offering(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    @property
-    def mode(self) -> DeploymentMode:
-        return DeploymentMode(self.deployment_mode)
 
     @property
     def buyer_hosted(self) -> bool:
@@ -187,6 +272,7 @@ class Subprocessor(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
     company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="subprocessing")
     role = models.CharField(max_length=200)
+    content = models.BooleanField(default=True, help_text="Processes customer content (prompts, outputs, files)")
     evidence = GenericRelation(Evidence)
     history = HistoricalRecords()
 
@@ -196,6 +282,22 @@ class Subprocessor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.company.name} ({self.role})"
+
+
+class ResidencyException(models.Model):
+    """A documented case where content or metadata leaves the offering's storage and processing regions."""
+
+    offering = models.ForeignKey(Offering, on_delete=models.CASCADE, related_name="residency_exceptions")
+    position = models.PositiveSmallIntegerField(default=0)
+    note = models.TextField()
+    evidence = GenericRelation(Evidence)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["offering", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.note[:80]
 
 
 class Qualification(models.Model):
@@ -223,6 +325,8 @@ class Answer(models.Model):
     criterion = models.ForeignKey("checklist.Criterion", on_delete=models.PROTECT, related_name="answers")
     status = models.CharField(max_length=20, choices=STATUS_CHOICES, default=LEVEL)
     level = models.PositiveSmallIntegerField(null=True, blank=True, choices=[(i, str(i)) for i in range(5)])
+    event = models.BooleanField(default=False, help_text="A dated event (a ban, an order, a signature): it keeps its "
+                                                         "date and is never flagged stale")
     rationale = models.TextField(blank=True)
     evidence = GenericRelation(Evidence)
     history = HistoricalRecords()

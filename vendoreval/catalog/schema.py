@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, StringConstraints, field_validator, model_validator
 
+from vendoreval.scoring.models import USES, Confidence
+
 from .rules import level_is_sourced
+
+__all__ = ["Confidence"]  # the scoring core's: one scale of confidence for files, database and scores
 
 Key = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)]
 CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
@@ -45,14 +49,29 @@ DEPLOYMENT_MODE_LABELS = {
 }
 
 
-class Confidence(StrEnum):
-    CONFIRMED = "confirmed"
+class Publisher(StrEnum):
+    """Who published a source document: only the vendor's own or an official document can confirm a fact."""
+
+    VENDOR = "vendor"
+    OFFICIAL = "official"
+    PRESS = "press"
     THIRD_PARTY = "third_party"
-    INFERRED = "inferred"
 
     @property
-    def label(self) -> str:
-        return {"confirmed": "confirmed", "third_party": "third-party", "inferred": "inferred"}[self.value]
+    def can_confirm(self) -> bool:
+        return self in (Publisher.VENDOR, Publisher.OFFICIAL)
+
+
+class RestrictionKind(StrEnum):
+    """A licence or acceptable-use clause that matters to buyers, by the use it withholds."""
+
+    MILITARY = "military"  # military, warfare, defence use
+    GOVERNMENT = "government"  # use by or for public authorities
+    USER_THRESHOLD = "user_threshold"  # a separate licence above a number of monthly active users
+    COMPETING_MODELS = "competing_models"  # outputs may not train or improve other models
+    MULTIMODAL_EU = "multimodal_eu"  # multimodal rights withheld from organisations based in the EU
+    NON_COMMERCIAL = "non_commercial"  # research or evaluation only
+    OTHER = "other"  # recorded and shown, never a knock-out by itself
 
 
 # --- checklist -----------------------------------------------------------------------------------------------
@@ -94,6 +113,7 @@ class SectorPresetData(Strict):
     name: str
     weights: dict[str, Annotated[float, Field(ge=0)]]
     must_haves: dict[CriterionKey, Level] = {}
+    uses: list[Literal[USES]] = []  # uses the model licence must permit in this sector (e.g. military for defence)
 
 
 class ClassificationRuleData(Strict):
@@ -153,6 +173,18 @@ class EvidenceData(Strict):
     note: str = ""
 
 
+class SourceData(Strict):
+    """A source document, listed once: who published it and any remark about the document itself."""
+
+    url: HttpUrl
+    publisher: Publisher
+    note: str = ""
+
+
+class SourcesData(Strict):
+    sources: list[SourceData]
+
+
 class LawData(Strict):
     key: Key
     name: str
@@ -192,19 +224,62 @@ class ShareholdingData(Strict):
     evidence: list[EvidenceData] = Field(min_length=1)
 
 
+class EstablishmentData(Strict):
+    """A subsidiary, branch or office abroad, whose authorities can order it to produce data its group controls."""
+
+    country: CountryCode
+    name: str
+    evidence: list[EvidenceData] = Field(min_length=1)
+
+
 class CompanyData(Strict):
     key: Key
     name: str
     country: CountryCode
-    parent: Key | None = None
+    parent: Key | None = None  # the controlling company (majority or controlling stake)
     description: str = ""
     pending_change_of_control: str = ""
     shareholders: list[ShareholdingData] = []
+    establishments: list[EstablishmentData] = []
     evidence: list[EvidenceData] = Field(min_length=1)  # sources for the headquarters and parent facts
 
 
 class CompaniesData(Strict):
     companies: list[CompanyData]
+
+
+# --- model families ------------------------------------------------------------------------------------------
+
+
+class RestrictionData(Strict):
+    kind: RestrictionKind
+    clause: str  # the clause, quoted
+    threshold: Annotated[int, Field(gt=0)] | None = None  # monthly active users, for user_threshold
+    evidence: list[EvidenceData] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _threshold_only_for_users(self) -> RestrictionData:
+        if (self.kind is RestrictionKind.USER_THRESHOLD) != (self.threshold is not None):
+            raise ValueError("a user_threshold restriction gives its threshold (monthly active users); "
+                             "other kinds give none")
+        return self
+
+
+class ModelFamilyData(Strict):
+    """Models released under one licence by one developer. Without evidence the licence is unknown."""
+
+    key: Key
+    name: str
+    developer: Key  # company key: its country is the developer's jurisdiction
+    open_weights: bool = False
+    licence: str = ""
+    restrictions: list[RestrictionData] = []
+    training_summary: list[EvidenceData] = []  # AI Act art. 53(1)(d) public summary of training content
+    evidence: list[EvidenceData] = []  # the licence, terms or acceptable-use policy read
+
+
+class ModelFamiliesData(Strict):
+    model_families: list[ModelFamilyData]
 
 
 # --- offerings -----------------------------------------------------------------------------------------------
@@ -216,6 +291,7 @@ class AnswerData(Strict):
     level: Level | None = None
     unknown: bool = False
     buyer_controlled: bool = False
+    event: bool = False  # a dated event (a ban, an order, a signature): its date is kept, it does not go stale
     rationale: str = ""
     evidence: list[EvidenceData] = []
 
@@ -241,6 +317,14 @@ class LinkData(Strict):
 class SubprocessorData(Strict):
     company: Key
     role: str
+    content: bool = True  # processes customer content (prompts, outputs, files), not only account or billing data
+    evidence: list[EvidenceData] = Field(min_length=1)
+
+
+class ResidencyExceptionData(Strict):
+    """A documented case where content or metadata leaves the storage and processing regions."""
+
+    note: str
     evidence: list[EvidenceData] = Field(min_length=1)
 
 
@@ -257,7 +341,11 @@ class OfferingData(Strict):
     product: str
     deployment_mode: DeploymentMode
     hosting_operator: Key | None = None  # None: the buyer hosts it
-    processing_regions: list[CountryCode] = []
+    models: list[Key] = []  # model families served (keys from models.yaml)
+    storage_regions: list[CountryCode] = []  # where content at rest is stored
+    processing_regions: list[CountryCode] = []  # where inference runs
+    residency_exceptions: list[ResidencyExceptionData] = []
+    region_evidence: list[EvidenceData] = []  # sources for the storage and processing regions
     model_licence: str = ""
     summary: str = ""
     links: list[LinkData] = []

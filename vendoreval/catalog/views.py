@@ -11,8 +11,7 @@ from . import selectors
 def _profiles(request: HttpRequest, **filters):
     checklist = selectors.current_checklist()
     offerings = selectors.offerings_for(organisations_of(request.user)).filter(**filters)
-    return checklist, selectors.offering_profiles(offerings, checklist=checklist,
-                                                  trusted=selectors.default_trusted_countries(),
+    return checklist, selectors.offering_profiles(offerings, checklist=checklist, buyer=selectors.default_buyer(),
                                                   today=timezone.localdate())
 
 

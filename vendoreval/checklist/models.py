@@ -84,6 +84,7 @@ class SectorPreset(models.Model):
     name = models.CharField(max_length=100)
     weights = models.JSONField()
     must_haves = models.JSONField(default=dict, blank=True)
+    uses = models.JSONField(default=list, blank=True, help_text="Uses the model licence must permit in this sector")
 
     class Meta:
         ordering = ["position"]

@@ -81,7 +81,8 @@ def _build(checklist: ChecklistVersion) -> EvaluationContext:
         spec=checklist_spec(checklist, countries=[c.code for c in countries],
                             deployment_modes=[m.value for m in DeploymentMode]),
         criteria=tuple(checklist.criteria.select_related("area", "csf_objective").order_by("position", "key")),
-        presets={p.key: {"key": p.key, "name": p.name, "weights": p.weights, "must_haves": p.must_haves}
+        presets={p.key: {"key": p.key, "name": p.name, "weights": p.weights, "must_haves": p.must_haves,
+                         "uses": p.uses}
                  for p in checklist.sector_presets.order_by("position")},
         countries=countries,
         default_trusted=tuple(sorted(c.code for c in countries if c.eu or c.eea)),

@@ -41,6 +41,13 @@ class Evaluation(models.Model):
     overrides = models.JSONField(default=dict, blank=True,
                                  help_text="Rule-added must-haves the buyer lowered or dropped: {key: {level, reason}}")
     own_hosting_levels = models.JSONField(default=dict, blank=True)
+    licence_uses = models.JSONField(default=list, blank=True,
+                                    help_text="Uses the model licence must permit, beyond those the sector brings")
+    monthly_users = models.PositiveBigIntegerField(null=True, blank=True,
+                                                   help_text="Expected monthly active users (licence thresholds)")
+    trusted_confirmed = models.BooleanField(default=False, help_text="The buyer has answered the trusted "
+                                                                     "jurisdictions question (the default is a "
+                                                                     "suggestion until then)")
     shortlist = models.JSONField(default=list, blank=True, help_text="Offering keys for comparison and the report")
 
     class Meta:

@@ -21,14 +21,23 @@ def must_haves_of(evaluation: Evaluation, context: EvaluationContext) -> list[Ef
 def profile_data(evaluation: Evaluation, context: EvaluationContext) -> dict:
     """The evaluation's answers as RequirementProfile input (validated separately)."""
     return {
-        "area_weights": evaluation.area_weights,
+        "area_weights": {a.key: evaluation.area_weights.get(a.key, 0) for a in context.spec.areas},
         "acceptable_modes": evaluation.acceptable_modes,
         "must_haves": [m.model_dump() for m in scoring_must_haves(must_haves_of(evaluation, context))],
         "seal_minimums": [SealMinimum(objective=k, min_level=v, reason="set by the buyer").model_dump()
-                          for k, v in sorted(evaluation.seal_minimums.items())],
+                          for k, v in sorted(evaluation.seal_minimums.items())
+                          if k in {o.key for o in context.spec.objectives}],
         "trusted_countries": evaluation.trusted_countries,
-        "own_hosting_levels": evaluation.own_hosting_levels,
+        "own_hosting_levels": {k: v for k, v in evaluation.own_hosting_levels.items() if k in context.criteria_by_key},
+        "uses": sorted(intended_uses(evaluation, context)),
+        "monthly_users": evaluation.monthly_users,
     }
+
+
+def intended_uses(evaluation: Evaluation, context: EvaluationContext) -> set[str]:
+    """The uses the model licence must permit: those the sector brings and those the buyer declared."""
+    preset = context.preset(evaluation.sector) or {}
+    return set(preset.get("uses", ())) | set(evaluation.licence_uses)
 
 
 def requirement_profile(evaluation: Evaluation, context: EvaluationContext) -> RequirementProfile:

@@ -14,12 +14,19 @@ import math
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
+from vendoreval.scoring.models import MAX_WEIGHT, USES
+
 from .context import EvaluationContext
 from .models import Evaluation
 from .profile import must_haves_of
 from .rules import EffectiveMustHave
 
-MAX_WEIGHT = 1000.0
+USE_CHOICES = {
+    "military": "Military or defence use",
+    "government": "Use by a public authority",
+    "competing_models": "Training or improving other AI models with the outputs",
+    "multimodal_eu": "Image or other multimodal input, by an organisation based in the EU",
+}
 NAME_MAX = 200
 USE_CASES_MAX = 5000
 REASON_MAX = 500
@@ -227,6 +234,41 @@ class MultiChoiceQuestion(Question):
         field.value = submitted
 
 
+class TrustedQuestion(MultiChoiceQuestion):
+    """Saving the trusted jurisdictions, even unchanged, answers the question: the default is only a suggestion."""
+
+    def changes(self, evaluation, value, context):
+        return {self.attr: value, "trusted_confirmed": True}
+
+
+class CountQuestion(Question):
+    """A whole number, or none."""
+
+    kind = "count"
+
+    def __init__(self, name: str, label: str, *, attr: str, maximum: int, **kwargs):
+        super().__init__(name, label, **kwargs)
+        self.attr, self.maximum = attr, maximum
+
+    def clean(self, raw, context):
+        text = self.first(raw).strip().replace(",", "").replace("_", "").replace(" ", "")
+        if not text:
+            return None
+        if not text.isdigit() or int(text) == 0:
+            raise FieldError(self.name, f"Enter a whole number above zero, for example 5000 (got “{text}”), or leave "
+                                        "it empty.")
+        if int(text) > self.maximum:
+            raise FieldError(self.name, f"Enter at most {self.maximum:,}.")
+        return int(text)
+
+    def changes(self, evaluation, value, context):
+        return {self.attr: value}
+
+    def current(self, evaluation):
+        value = getattr(evaluation, self.attr)
+        return "" if value is None else str(value)
+
+
 class WeightQuestion(Question):
     kind = "number"
 
@@ -367,11 +409,23 @@ def _fixed(name: str, context: EvaluationContext) -> Question | None:
                                    unknown="Unknown regulation",
                                    choices=[(r["key"], r["name"]) for r in context.regulations])
     if name == "trusted_countries":
-        return MultiChoiceQuestion(
+        return TrustedQuestion(
             "trusted_countries", "Trusted jurisdictions", attr="trusted_countries", upper=True,
             required="Trust at least one jurisdiction; the default is every EU and EEA country.",
             choices=[(c.code, f"{c.name} ({c.code})") for c in context.countries],
             help="Default: every EU and EEA country. A Swiss, UK or Canadian buyer adds their own.")
+    if name == "licence_uses":
+        return MultiChoiceQuestion(
+            "licence_uses", "Uses the model licence must permit", attr="licence_uses", unknown="Unknown use",
+            choices=[(use, USE_CHOICES[use]) for use in USES],
+            help="Some model licences withhold uses (Llama 3.1 forbids military use; Llama 3.2 withholds multimodal "
+                 "use from organisations based in the EU). A defence sector adds military use, a public "
+                 "administration government use.")
+    if name == "monthly_users":
+        return CountQuestion("monthly_users", "Expected monthly active users (optional)", attr="monthly_users",
+                             maximum=10**10,
+                             help="Some licences need a separate licence above a number of monthly active users "
+                                  "(Llama: 700 million).")
     if name == "acceptable_modes":
         return MultiChoiceQuestion("acceptable_modes", "Acceptable deployment modes", attr="acceptable_modes",
                                    required="Accept at least one deployment mode.", choices=context.mode_choices,
@@ -424,7 +478,8 @@ def step_questions(step: str, evaluation: Evaluation, context: EvaluationContext
         return [question(n, evaluation, context, must_haves) for n in names]
 
     if step == "organisation":
-        return named(["name", "sector", "classification", "use_cases", "regulations"])
+        return named(["name", "sector", "classification", "use_cases", "regulations", "licence_uses",
+                      "monthly_users"])
     if step == "jurisdictions":
         return named(["trusted_countries"])
     if step == "deployment":

@@ -16,8 +16,9 @@ from pydantic import ValidationError
 
 from vendoreval.accounts.models import Organisation
 from vendoreval.catalog import selectors as catalog_selectors
-from vendoreval.scoring.engine import score_offerings
-from vendoreval.scoring.models import EvaluationResult, RequirementProfile, SensitivityResult
+from vendoreval.scoring.engine import blockers, score_offerings
+from vendoreval.scoring.exposure import Buyer
+from vendoreval.scoring.models import Blocker, EvaluationResult, RequirementProfile, SensitivityResult
 from vendoreval.scoring.sensitivity import analyse_sensitivity
 from vendoreval.slugs import create_with_unique_slug, slug_base
 
@@ -111,6 +112,26 @@ class Outcome:
     offerings: dict[str, catalog_selectors.OfferingProfile]
     must_haves: list[EffectiveMustHave]
     catalog_as_of: object
+    blockers: tuple[Blocker, ...] = ()  # requirements that knock offerings out, most blocking first
+    missing: tuple[str, ...] = ()  # answers a recommendation needs that the buyer has not given
+    unstated_own_hosting: tuple[str, ...] = ()  # criteria the buyer's own hosting decides, level not stated
+
+    @property
+    def ready(self) -> bool:
+        """A recommendation needs the sector, the data classification and the trusted jurisdictions."""
+        return not self.missing
+
+
+def missing_answers(evaluation: Evaluation) -> tuple[str, ...]:
+    """The questionnaire answers without which the results are no recommendation (and a report is a draft)."""
+    missing = []
+    if not evaluation.sector:
+        missing.append("the sector")
+    if not evaluation.classification:
+        missing.append("the data classification")
+    if not evaluation.trusted_confirmed:
+        missing.append("the trusted jurisdictions (confirm the suggested EU + EEA or choose your own)")
+    return tuple(missing)
 
 
 def evaluation_outcome(evaluation: Evaluation, context: EvaluationContext, *, samples: int = 2000,
@@ -121,30 +142,22 @@ def evaluation_outcome(evaluation: Evaluation, context: EvaluationContext, *, sa
     report whenever it is rendered.
     """
     profile = requirement_profile(evaluation, context)
+    buyer = Buyer(trusted=profile.trusted_countries, uses=profile.uses, monthly_users=profile.monthly_users)
     offerings = catalog_selectors.offering_profiles(
-        catalog_selectors.offerings_for([evaluation.organisation]), checklist=context.checklist,
-        trusted=profile.trusted_countries, today=today or timezone.localdate())
+        catalog_selectors.offerings_for([evaluation.organisation]), checklist=context.checklist, buyer=buyer,
+        today=today or timezone.localdate())
     inputs = [p.as_input() for p in offerings]
     result = score_offerings(context.spec, profile, inputs)
     sensitivity = analyse_sensitivity(context.spec, profile, inputs, samples=samples,
                                       result=result) if samples else None
     release = catalog_selectors.current_release()
+    buyer_hosted = any(a.status == "buyer_controlled" for p in offerings for a in p.answers)
     return Outcome(profile=profile, result=result, sensitivity=sensitivity,
                    offerings={p.offering.key: p for p in offerings}, must_haves=must_haves_of(evaluation, context),
-                   catalog_as_of=release.as_of if release else None)
-
-
-def evaluation_record_catalog(*, evaluation: Evaluation, as_of, actor) -> bool:
-    """Remember which catalog as-of date the evaluation was (last) scored against; audited when it changes."""
-    if as_of is None or evaluation.catalog_as_of == as_of:
-        return False
-    old = evaluation.catalog_as_of
-    Evaluation.objects.filter(pk=evaluation.pk).update(catalog_as_of=as_of)
-    evaluation.catalog_as_of = as_of
-    AuditEvent.objects.create(evaluation=evaluation, actor=actor, action="scored", field="catalog_as_of",
-                              old_value=old.isoformat() if old else None, new_value=as_of.isoformat(),
-                              note="scored against the catalog as of this date")
-    return True
+                   catalog_as_of=release.as_of if release else None,
+                   blockers=blockers(context.spec, profile, inputs, result), missing=missing_answers(evaluation),
+                   unstated_own_hosting=tuple(c.key for c in context.criteria if c.buyer_controlled_when_self_hosted
+                                              and c.key not in profile.own_hosting_levels) if buyer_hosted else ())
 
 
 def evaluation_set_shortlist(*, evaluation: Evaluation, keys: Sequence[str], actor,

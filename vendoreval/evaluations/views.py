@@ -131,7 +131,6 @@ def evaluation_results(request: HttpRequest, evaluation: Evaluation) -> HttpResp
         if not errors and not request.htmx:
             return redirect(_url("evaluation-results", evaluation))
     outcome = services.evaluation_outcome(evaluation, context)
-    services.evaluation_record_catalog(evaluation=evaluation, as_of=outcome.catalog_as_of, actor=request.user)
     page = {
         "evaluation": evaluation, "outcome": outcome, "context": context, "errors": errors,
         "weights": [q.field(evaluation, error=errors.get(q.name, ""))

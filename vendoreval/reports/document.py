@@ -15,6 +15,7 @@ from typing import Any
 from django.utils.safestring import SafeString, mark_safe
 
 from vendoreval.evaluations.charts import area_profile_svg
+from vendoreval.scoring.models import Confidence
 
 from .snapshot import ReportSnapshot
 
@@ -29,7 +30,6 @@ SEAL_LADDER = [
                               "marginal."),
     (4, "Full digital sovereignty", "Technology, operations and data are under complete trusted control."),
 ]
-CONFIDENCE_LABELS = {"confirmed": "confirmed", "third_party": "third-party", "inferred": "inferred"}
 STRENGTH_LEVEL = 3  # vendor answers at or above this level are listed as strengths
 RISK_LEVEL = 1  # known answers at or below this level are listed as risks
 CHART_GROUP = 5  # offerings per area-profile chart: each fits a page legibly, and styles stay distinct
@@ -101,7 +101,7 @@ class Citation:
 
     @property
     def confidence_label(self) -> str:
-        return CONFIDENCE_LABELS.get(self.confidence, self.confidence)
+        return Confidence(self.confidence).label
 
 
 class Citations:
@@ -153,7 +153,7 @@ def _offering_section(n: int, result: dict, offering: dict, citations: Citations
         cited[cell["criterion"]] = numbers(cites)
         appendix.append({
             "key": cell["criterion"], "title": criterion["title"], "level": _level_text(cell),
-            "confidence": CONFIDENCE_LABELS.get(cell["confidence"] or "", "—") if not cell["unknown"] else "—",
+            "confidence": Confidence(cell["confidence"]).label if cell["confidence"] and not cell["unknown"] else "—",
             "derived": answer["derived"], "yours": cell["buyer_controlled"], "stale": cell["stale"],
             "rationale": answer["rationale"],
             # derived answers cite the chain by number only (its notes are in the offering's section); answers

@@ -7,8 +7,12 @@ One call scores every offering the same way:
   claim;
 * area score = mean(L/4) x 100; fit = buyer-weighted mean of the area scores (0..100);
 * CSF view: objective score = mean(L/4) x 1000 over the objective's criteria; sovereignty score = weighted mean of the
-  objective scores / 10 (0..100); SEAL = minimum level, per objective and then overall, never an average;
-* knock-outs (deployment mode, must-haves, SEAL minimums) exclude an offering and give every reason;
+  objective scores / 10 (0..100); SEAL = minimum level, per objective and then overall, never an average. Unknown is
+  not zero: the *assured* SEAL counts unknown answers as 0, the *attainable* SEAL at their best level (4), and the
+  unknown answers between the two are named;
+* knock-outs (deployment mode, must-haves, SEAL minimums) exclude an offering and give every reason; a requirement
+  that only unknown answers fail is "unverified" and names the evidence that would settle it; a SEAL minimum is met
+  only when assured;
 * ranking by fit, then sovereignty score, then name and key.
 
 Numbers stay unrounded in the results (views round). Only the ranking order compares scores to nine decimals, so that
@@ -24,6 +28,7 @@ from typing import NamedTuple
 from vendoreval.scoring.models import (
     AnswerInput,
     AreaSpec,
+    Blocker,
     ChecklistSpec,
     Confidence,
     CriterionSpec,
@@ -78,8 +83,8 @@ class _Plan:
     criteria: tuple[CriterionSpec, ...]
     criterion_index: dict[str, int]
     # per criterion: key, area key, area position, fit points per level (100 / 4 / area size x area weight),
-    # the buyer's own-hosting level and the note that explains it
-    slots: tuple[tuple[str, str, int, float, int, str], ...]
+    # the buyer's own-hosting level (None: not stated) and the note that explains it
+    slots: tuple[tuple[str, str, int, float, int | None, str], ...]
     areas: tuple[AreaSpec, ...]
     area_sizes: tuple[int, ...]
     area_weights: tuple[float, ...]  # buyer weights normalised to sum 1
@@ -122,11 +127,12 @@ class _Plan:
 
         slots = []
         for c, position in zip(criteria, criterion_area, strict=True):
-            own_level = profile.own_hosting_level(c.key)
+            own_level = profile.own_hosting_levels.get(c.key)
             own_note = (
                 f"Decided by your own hosting: level {own_level} as you stated."
-                if c.key in profile.own_hosting_levels
-                else f"Decided by your own hosting: level {own_level} assumed; state your own level to refine it."
+                if own_level is not None
+                else "Decided by your own hosting, which you have not described yet: unknown until you state your "
+                     "level (questionnaire, Deployment step)."
             )
             unit = 100 / MAX_LEVEL / area_sizes[position] * area_weights[position]
             slots.append((c.key, c.area, position, unit, own_level, own_note))
@@ -190,7 +196,8 @@ def _score_offering(plan: _Plan, offering: OfferingInput) -> OfferingResult:
         if answer is None:
             level, unknown, explanation = 0, True, NOT_ANSWERED
         elif answer.buyer_controlled:  # the buyer's own hosting decides, whatever the vendor claims
-            level, unknown, own, explanation = own_level, False, True, own_note
+            own, explanation = True, own_note
+            level, unknown = (0, True) if own_level is None else (own_level, False)
         else:
             level, unknown, is_stale, explanation = answer.level, False, answer.stale, answer.explanation
             if level is None:
@@ -231,13 +238,16 @@ def _score_offering(plan: _Plan, offering: OfferingInput) -> OfferingResult:
     ]
     fit = sum(score * weight for score, weight in zip(area_scores, plan.area_weights, strict=True))
 
-    objectives = []  # (objective key, score 0..1000, SEAL)
+    objectives = []  # (objective key, score 0..1000, assured SEAL, attainable SEAL, unknown criteria)
     for objective, members in zip(plan.objectives, plan.objective_members, strict=True):
         member_levels = [levels[i] for i in members]
-        objectives.append((objective.key, sum(member_levels) / (MAX_LEVEL * len(members)) * 1000, min(member_levels)))
+        attainable = min(MAX_LEVEL if unknowns[i] else levels[i] for i in members)
+        open_keys = tuple(plan.slots[i][0] for i in members if unknowns[i])
+        objectives.append((objective.key, sum(member_levels) / (MAX_LEVEL * len(members)) * 1000, min(member_levels),
+                           attainable, open_keys))
     weight_total = sum(plan.objective_weights)
     sovereignty = (
-        sum(score / 1000 * w for (_, score, _), w in zip(objectives, plan.objective_weights, strict=True))
+        sum(o[1] / 1000 * w for o, w in zip(objectives, plan.objective_weights, strict=True))
         / weight_total
         * 100
         if weight_total > 0
@@ -254,18 +264,22 @@ def _score_offering(plan: _Plan, offering: OfferingInput) -> OfferingResult:
             "deployment_mode": offering.deployment_mode,
             "fit_score": fit,
             "sovereignty_score": sovereignty,
-            "seal": min((seal for _, _, seal in objectives), default=0),
+            "seal": min((o[2] for o in objectives), default=0),
+            "seal_attainable": min((o[3] for o in objectives), default=0),
+            "seal_unknowns": _separating_unknowns(objectives),
             "criteria": criteria,
             "areas": [
                 {"area": area.key, "score": score, "weight": weight}
                 for area, score, weight in zip(plan.areas, area_scores, plan.area_weights, strict=True)
             ],
-            "objectives": [{"objective": key, "score": score, "seal": seal} for key, score, seal in objectives],
+            "objectives": [{"objective": key, "score": score, "seal": seal, "attainable": attainable,
+                            "unknowns": open_keys} for key, score, seal, attainable, open_keys in objectives],
             "knockouts": knockouts,
             "data_gaps": data_gaps,
             "stale": stale,
             # share of the vendor's scored answers that are confirmed; 0.0 without any: nothing is confirmed
             "confidence": confirmed / vendor_levels if vendor_levels else 0.0,
+            "known_share": 1 - len(data_gaps) / len(plan.slots) if plan.slots else 0.0,
             "explanation": (
                 _excluded_explanation(knockouts)
                 if knockouts
@@ -282,7 +296,7 @@ def _knockouts(
     plan: _Plan,
     offering: OfferingInput,
     scored_levels: _ScoredLevels,
-    objectives: list[tuple[str, float, int]],
+    objectives: list[tuple],
 ) -> list[Knockout]:
     profile = plan.profile
     knockouts = []
@@ -306,29 +320,41 @@ def _knockouts(
             continue
         spec = plan.criteria[position]
         if scored.unknown:
-            actual_text = "unknown (scored 0)"
+            actual_text = "unknown: unverified"
         elif scored.buyer_controlled:
             actual_text = f"{scored.level} for your own hosting"
         else:
             actual_text = str(scored.level)
         reason = f"{spec.key} {spec.title} is {actual_text}, must-have is {must.min_level} ({must.reason})"
+        why = _vendor_explanation(scored) or (scored.unknown and _own_explanation(plan, position)) or ""
         knockouts.append(
             Knockout(
                 kind="must_have",
                 subject=spec.key,
                 required=str(must.min_level),
                 actual="unknown" if scored.unknown else str(scored.level),
-                reason=_sentence(reason, _vendor_explanation(scored)),
+                reason=_sentence(reason, why),
+                unverified=scored.unknown,
+                settle=(spec.key,) if scored.unknown else (),
             )
         )
 
     position_of = {o.key: i for i, o in enumerate(plan.objectives)}
     for minimum in profile.seal_minimums:
         i = position_of[minimum.objective]
-        seal = objectives[i][2]
+        _, _, seal, attainable, open_keys = objectives[i]
         if seal >= minimum.min_level:
             continue
         objective = plan.objectives[i]
+        if attainable >= minimum.min_level:  # only unknown answers hold it down: not shown to fail, not met either
+            reason = (
+                f"{objective.key} {objective.name} is SEAL {seal} assured and SEAL {attainable} attainable, minimum "
+                f"is SEAL {minimum.min_level} ({minimum.reason}): unverified; settled by evidence on "
+                f"{', '.join(open_keys)}."
+            )
+            knockouts.append(Knockout(kind="seal", subject=objective.key, required=str(minimum.min_level),
+                                      actual=str(seal), reason=reason, unverified=True, settle=open_keys))
+            continue
         lowest = [
             _held_down_by(plan.criteria[c], scored_levels.at(c))
             for c in plan.objective_members[i]
@@ -344,6 +370,49 @@ def _knockouts(
             )
         )
     return knockouts
+
+
+def _separating_unknowns(objectives: list[tuple]) -> tuple[str, ...]:
+    """The unknown answers of the objectives whose assured SEAL falls short of their attainable SEAL."""
+    found: dict[str, None] = {}
+    for _, _, seal, attainable, open_keys in objectives:
+        if seal < attainable:
+            found.update(dict.fromkeys(open_keys))
+    return tuple(found)
+
+
+def _own_explanation(plan: _Plan, position: int) -> str:
+    return plan.slots[position][5].rstrip(".")
+
+
+# --- what blocks the most offerings -------------------------------------------------------------------------------
+
+
+def blockers(checklist: ChecklistSpec, profile: RequirementProfile, offerings: Sequence[OfferingInput],
+             result: EvaluationResult) -> tuple[Blocker, ...]:
+    """Each must-have and SEAL minimum that knocks offerings out: how many it knocks out and how many offerings would
+    pass if it alone were one level lower (computed by scoring again, not guessed). Most blocking first."""
+    found = []
+    counts: dict[tuple[str, str], int] = {}
+    for r in result.excluded:
+        for k in {(k.kind, k.subject) for k in r.knockouts if k.kind in ("must_have", "seal")}:
+            counts[k] = counts.get(k, 0) + 1
+    passing_now = len(result.ranking)
+    for (kind, subject), blocked in counts.items():
+        if kind == "must_have":
+            must = next(m for m in profile.must_haves if m.criterion == subject)
+            relaxed = tuple(m if m is not must else m.model_copy(update={"min_level": must.min_level - 1})
+                            for m in profile.must_haves if m is not must or must.min_level > 1)
+            changed, required = profile.model_copy(update={"must_haves": relaxed}), must.min_level
+        else:
+            seal = next(m for m in profile.seal_minimums if m.objective == subject)
+            relaxed = tuple(m if m is not seal else m.model_copy(update={"min_level": seal.min_level - 1})
+                            for m in profile.seal_minimums if m is not seal or seal.min_level > 1)
+            changed, required = profile.model_copy(update={"seal_minimums": relaxed}), seal.min_level
+        passing = len(score_offerings(checklist, changed, offerings).ranking)
+        found.append(Blocker(kind=kind, subject=subject, required=required, blocks=blocked,
+                             passing_if_relaxed=passing, passing_now=passing_now))
+    return tuple(sorted(found, key=lambda b: (-b.blocks, -b.passing_if_relaxed, b.kind, b.subject)))
 
 
 def _held_down_by(spec: CriterionSpec, scored: _Scored) -> str:

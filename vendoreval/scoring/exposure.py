@@ -1,8 +1,15 @@
-"""Derived answers: ownership (A1), extraterritorial exposure (B1) and hosting operator (D3).
+"""Derived answers: ownership (A1), extraterritorial exposure (B1), data residency (C1), hosting operator (D3) and model
+licence and origin (D5).
 
-They are computed from the company and hosting chain against the buyer's trusted jurisdictions, never typed in, and
-each explanation names the link responsible ("hosting operator Microsoft Corporation (US): CLOUD Act, FISA 702").
-Pure: the chain arrives as pydantic models built by the catalog selectors.
+They are computed from the company and hosting chain, the offering's regions and its model families against what the
+buyer trusts and intends, never typed in; each explanation names the link responsible ("hosting operator Microsoft
+Corporation (US): CLOUD Act, FISA 702"). Pure: the chain arrives as pydantic models built by the catalog selectors.
+
+The exposure rule follows the law's reach: the US CLOUD Act (18 U.S.C. § 2713) obliges a provider to disclose data in
+its "possession, custody, or control" wherever it is stored, and a parent that controls a subsidiary can be ordered to
+produce what the subsidiary holds; a Canadian production order reached data that OVH holds in France through its
+Canadian subsidiary (2024–2025). So B1 looks at every company that holds the buyer's content, at the companies that
+control each of them, and at their establishments abroad.
 """
 
 from __future__ import annotations
@@ -11,7 +18,19 @@ from collections.abc import Iterable
 
 from .models import AnswerInput, Confidence, Frozen
 
-CONFIDENCE_ORDER = {Confidence.CONFIRMED: 0, Confidence.THIRD_PARTY: 1, Confidence.INFERRED: 2}
+# the uses a licence can withhold, by restriction kind; "commercial" is every buyer's use (production, not research)
+COMMERCIAL = "commercial"
+USE_OF_RESTRICTION = {"military": "military", "government": "government", "competing_models": "competing_models",
+                      "multimodal_eu": "multimodal_eu", "non_commercial": COMMERCIAL}
+USE_LABELS = {"military": "military or defence use", "government": "use by a public authority",
+              "competing_models": "training or improving other models with its outputs",
+              "multimodal_eu": "multimodal use by an organisation based in the EU", COMMERCIAL: "production use"}
+
+
+class Establishment(Frozen):
+    name: str
+    country: str
+    laws: tuple[str, ...] = ()
 
 
 class CompanyLink(Frozen):
@@ -19,6 +38,7 @@ class CompanyLink(Frozen):
     country: str  # ISO code
     laws: tuple[str, ...] = ()  # extraterritorial-access laws binding companies of that country
     confidence: Confidence = Confidence.CONFIRMED  # weakest source for this company's facts
+    establishments: tuple[Establishment, ...] = ()  # subsidiaries, branches, offices abroad
 
     def label(self) -> str:
         return f"{self.name} ({self.country})"
@@ -26,32 +46,65 @@ class CompanyLink(Frozen):
 
 class SubprocessorLink(Frozen):
     role: str
-    chain: tuple[CompanyLink, ...]  # the sub-processor, then its parents
+    chain: tuple[CompanyLink, ...]  # the sub-processor, then the companies that control it
     confidence: Confidence = Confidence.CONFIRMED  # weakest source naming it as sub-processor
+    content: bool = True  # processes the buyer's content
+
+
+class Restriction(Frozen):
+    kind: str  # RestrictionKind value
+    clause: str
+    threshold: int | None = None
+
+
+class ModelFamilyLink(Frozen):
+    name: str
+    developer: CompanyLink
+    open_weights: bool = False
+    licence: str = ""
+    licence_known: bool = False  # the licence or usage policy was read (it has a source)
+    restrictions: tuple[Restriction, ...] = ()
+    confidence: Confidence = Confidence.CONFIRMED
 
 
 class HostingChain(Frozen):
-    vendor: tuple[CompanyLink, ...]  # contracting entity, then its parents up to the ultimate parent
-    operator: tuple[CompanyLink, ...] = ()  # hosting operator and its parents; empty when the buyer hosts it
+    vendor: tuple[CompanyLink, ...]  # contracting entity, then the companies that control it, up to the top
+    operator: tuple[CompanyLink, ...] = ()  # hosting operator and its controllers; empty when the buyer hosts it
     subprocessors: tuple[SubprocessorLink, ...] = ()
+    storage_regions: tuple[str, ...] = ()
     processing_regions: tuple[str, ...] = ()
+    residency_exceptions: tuple[str, ...] = ()
+    regions_sourced: bool = False  # the regions have a source; without one they count as unknown
+    region_confidence: Confidence = Confidence.CONFIRMED
     qualifications: tuple[str, ...] = ()  # sovereign qualifications covering the service (SecNumCloud, C5)
+    families: tuple[ModelFamilyLink, ...] = ()
 
     @property
     def buyer_hosted(self) -> bool:
         return not self.operator
 
 
+class Buyer(Frozen):
+    """What the derived answers are judged against: the buyer's trusted jurisdictions and intended uses."""
+
+    trusted: frozenset[str]
+    uses: frozenset[str] = frozenset()  # military, government, competing_models, multimodal_eu
+    monthly_users: int | None = None
+
+
 def weakest(confidences: Iterable[Confidence]) -> Confidence:
-    return max(confidences, key=CONFIDENCE_ORDER.__getitem__, default=Confidence.CONFIRMED)
+    return max(confidences, key=lambda c: c.rank, default=Confidence.CONFIRMED)
 
 
-def _subject(link: CompanyLink, trusted: frozenset[str]) -> bool:
-    return link.country not in trusted and bool(link.laws)
+def _subject(country: str, laws: tuple[str, ...], trusted: frozenset[str]) -> bool:
+    return country not in trusted and bool(laws)
 
 
-def _exposure(role: str, link: CompanyLink) -> str:
-    return f"{role} {link.label()}: {', '.join(link.laws)}"
+def _laws(link: CompanyLink | Establishment) -> str:
+    return ", ".join(link.laws)
+
+
+# --- A1 ownership ----------------------------------------------------------------------------------------------------
 
 
 def ownership_answer(chain: HostingChain, trusted: frozenset[str]) -> AnswerInput:
@@ -70,35 +123,94 @@ def ownership_answer(chain: HostingChain, trusted: frozenset[str]) -> AnswerInpu
                        explanation=f"contracting entity {entity.label()} and {top} are trusted")
 
 
+# --- B1 extraterritorial exposure ------------------------------------------------------------------------------------
+
+
+def content_holders(chain: HostingChain) -> list[tuple[str, tuple[CompanyLink, ...], Confidence]]:
+    """(role, the holder then its controllers, confidence) for every company in possession of the buyer's content."""
+    holders = [("contracting entity", chain.vendor, chain.vendor[0].confidence)]
+    if chain.operator:
+        holders.append(("hosting operator", chain.operator, chain.operator[0].confidence))
+    holders += [(f"sub-processor ({sub.role})", sub.chain, weakest([sub.chain[0].confidence, sub.confidence]))
+                for sub in chain.subprocessors if sub.content and sub.chain]
+    return holders
+
+
+def _exposures(holders, trusted: frozenset[str]) -> list[tuple[int, str, Confidence]]:
+    """(level, reason, confidence) of every exposure found along the content holders' chains, without repeats."""
+    found: dict[str, tuple[int, str, Confidence]] = {}
+
+    def add(level: int, key: str, reason: str, confidence: Confidence) -> None:
+        if key not in found or found[key][0] > level:
+            found[key] = (level, reason, confidence)
+
+    for role, links, confidence in holders:
+        holder, controllers = links[0], links[1:]
+        if _subject(holder.country, holder.laws, trusted):
+            add(0, holder.label(), f"{role} {holder.label()}: {_laws(holder)}", confidence)
+            continue
+        for controller in controllers:
+            if _subject(controller.country, controller.laws, trusted):
+                add(1, f"{holder.label()}<{controller.label()}",
+                    f"{role} {holder.label()} is controlled by {controller.label()}: {_laws(controller)}",
+                    weakest([confidence, controller.confidence]))
+        for company in links:
+            for place in company.establishments:
+                if _subject(place.country, place.laws, trusted):
+                    add(3, f"{company.label()}@{place.country}",
+                        f"{role} {holder.label()}: {company.label()} has an establishment in {place.country} "
+                        f"({place.name}) that can be ordered to produce data it controls: {_laws(place)}",
+                        weakest([confidence, company.confidence]))
+    return list(found.values())
+
+
 def exposure_answer(chain: HostingChain, trusted: frozenset[str]) -> AnswerInput:
-    entity = chain.vendor[0]
     if chain.buyer_hosted:
-        subject = [link.label() for link in chain.vendor if _subject(link, trusted)]
+        subject = [link.label() for link in chain.vendor if _subject(link.country, link.laws, trusted)]
         licensor = f"; {', '.join(subject)} is not in the data path" if subject else ""
         return AnswerInput(criterion="B1", level=4, confidence=weakest(link.confidence for link in chain.vendor),
                            explanation=f"hosted by the buyer: no company in the data path is subject to foreign "
                                        f"access laws{licensor}")
-    links: list[tuple[str, CompanyLink, Confidence]] = [("contracting entity", entity, entity.confidence)]
-    links += [("parent", p, p.confidence) for p in chain.vendor[1:]]
-    links += [("hosting operator" if i == 0 else "hosting operator's parent", link, link.confidence)
-              for i, link in enumerate(chain.operator)]
-    for sub in chain.subprocessors:
-        links += [(f"sub-processor ({sub.role})" if i == 0 else "sub-processor's parent", link,
-                   weakest([link.confidence, sub.confidence])) for i, link in enumerate(sub.chain)]
+    holders = content_holders(chain)
+    exposures = _exposures(holders, trusted)
+    if not exposures:
+        return AnswerInput(criterion="B1", level=4, confidence=weakest(c for _, _, c in holders),
+                           explanation="no company that holds the content, nor any company controlling one, is "
+                                       "subject to foreign access laws or established in an untrusted jurisdiction")
+    level = min(level for level, _, _ in exposures)
+    worst = [(reason, confidence) for lvl, reason, confidence in exposures if lvl == level]
+    return AnswerInput(criterion="B1", level=level, confidence=weakest(c for _, c in worst),
+                       explanation="; ".join(reason for reason, _ in worst))
 
-    seen: set[tuple[str, str]] = set()
-    exposed: list[tuple[str, CompanyLink, Confidence]] = []
-    for role, link, confidence in links:
-        if _subject(link, trusted) and (link.name, link.country) not in seen:
-            seen.add((link.name, link.country))
-            exposed.append((role, link, confidence))
-    if not exposed:
-        return AnswerInput(criterion="B1", level=4, confidence=weakest(c for _, _, c in links),
-                           explanation="no company in the hosting chain is subject to foreign access laws")
-    explanation = "; ".join(_exposure(role, link) for role, link, _ in exposed)
-    confidence = weakest(c for _, _, c in exposed)
-    level = 0 if _subject(entity, trusted) else 1
-    return AnswerInput(criterion="B1", level=level, confidence=confidence, explanation=explanation)
+
+# --- C1 data residency -----------------------------------------------------------------------------------------------
+
+
+def residency_answer(chain: HostingChain, trusted: frozenset[str]) -> AnswerInput:
+    if chain.buyer_hosted:
+        return AnswerInput(criterion="C1", level=None, buyer_controlled=True,
+                           explanation="hosted by the buyer: the buyer's own data centres decide")
+    regions = sorted(set(chain.storage_regions) | set(chain.processing_regions))
+    if not regions or not chain.regions_sourced:
+        return AnswerInput(criterion="C1", level=None,
+                           explanation="storage and processing regions are not recorded with a source; settled by "
+                                       "the vendor's documentation of where content is stored and processed")
+    outside = [r for r in regions if r not in trusted]
+    confidence = chain.region_confidence
+    if outside:
+        where = ("stored" if set(outside) & set(chain.storage_regions) else "processed")
+        return AnswerInput(criterion="C1", level=0, confidence=confidence,
+                           explanation=f"{where} in {', '.join(outside)}, outside the trusted jurisdictions")
+    if chain.residency_exceptions:
+        return AnswerInput(criterion="C1", level=1, confidence=confidence,
+                           explanation=f"stored and processed in {', '.join(regions)} by default, with documented "
+                                       f"exceptions: {'; '.join(chain.residency_exceptions)}")
+    return AnswerInput(criterion="C1", level=4, confidence=confidence,
+                       explanation=f"stored and processed only in {', '.join(regions)}, all trusted, with no "
+                                   "documented exception")
+
+
+# --- D3 hosting operator ---------------------------------------------------------------------------------------------
 
 
 def operator_answer(chain: HostingChain, trusted: frozenset[str]) -> AnswerInput:
@@ -125,9 +237,63 @@ def operator_answer(chain: HostingChain, trusted: frozenset[str]) -> AnswerInput
                        explanation=f"trusted operator {operator.label()}, no sovereign qualification recorded")
 
 
-def derived_answers(chain: HostingChain, trusted: frozenset[str]) -> dict[str, AnswerInput]:
+# --- D5 model licence and origin -------------------------------------------------------------------------------------
+
+
+def withheld_uses(family: ModelFamilyLink, buyer: Buyer) -> list[tuple[str, Restriction]]:
+    """The buyer's uses this family's licence withholds, with the clause that withholds each."""
+    uses = buyer.uses | {COMMERCIAL}
+    found = []
+    for r in family.restrictions:
+        if r.kind == "user_threshold":
+            if buyer.monthly_users is not None and r.threshold is not None and buyer.monthly_users > r.threshold:
+                found.append((f"more than {r.threshold:,} monthly active users", r))
+        elif USE_OF_RESTRICTION.get(r.kind) in uses:
+            found.append((USE_LABELS[USE_OF_RESTRICTION[r.kind]], r))
+    return found
+
+
+def _family_level(family: ModelFamilyLink, buyer: Buyer) -> tuple[int | None, str]:
+    who = f"{family.name} by {family.developer.label()}"
+    if not family.licence_known:
+        return None, f"{who}: licence not recorded with a source"
+    withheld = withheld_uses(family, buyer)
+    if withheld:
+        use, restriction = withheld[0]
+        return 0, f"{who}: the licence withholds {use} (“{restriction.clause}”)"
+    if family.developer.country in buyer.trusted:
+        return 4, f"{who}: licensed for your uses, developer trusted"
+    if family.open_weights:
+        return 2, f"{who}: licensed for your uses, open weights, developer outside the trusted jurisdictions"
+    return 1, f"{who}: licensed for your uses, closed model, developer outside the trusted jurisdictions"
+
+
+def licence_answer(chain: HostingChain, buyer: Buyer) -> AnswerInput:
+    if not chain.families:
+        return AnswerInput(criterion="D5", level=None,
+                           explanation="no model family recorded for this offering; settled by the vendor's list of "
+                                       "the models it serves")
+    judged = [(family, *_family_level(family, buyer)) for family in chain.families]
+    known = [(family, level, text) for family, level, text in judged if level is not None]
+    if not known:
+        return AnswerInput(criterion="D5", level=None,
+                           explanation="; ".join(text for _, _, text in judged))
+    best = max(level for _, level, _ in known)
+    chosen = [(family, text) for family, level, text in known if level == best]
+    others = [text for family, level, text in judged if level != best]
+    confidence = weakest(c for family, _ in chosen for c in (family.confidence, family.developer.confidence))
+    explanation = "; ".join(text for _, text in chosen) + (f" (also offered: {'; '.join(others)})" if others else "")
+    return AnswerInput(criterion="D5", level=best, confidence=confidence, explanation=explanation)
+
+
+def derived_answers(chain: HostingChain, buyer: Buyer | frozenset[str]) -> dict[str, AnswerInput]:
+    if not isinstance(buyer, Buyer):
+        buyer = Buyer(trusted=frozenset(buyer))
+    trusted = buyer.trusted
     return {
         "A1": ownership_answer(chain, trusted),
         "B1": exposure_answer(chain, trusted),
+        "C1": residency_answer(chain, trusted),
         "D3": operator_answer(chain, trusted),
+        "D5": licence_answer(chain, buyer),
     }

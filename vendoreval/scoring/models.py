@@ -13,7 +13,8 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 Level = Annotated[int, Field(ge=0, le=4)]
-DEFAULT_OWN_HOSTING_LEVEL = 4
+MAX_WEIGHT = 1000.0  # weights are proportions; anything above says nothing more and risks overflow
+USES = ("military", "government", "competing_models", "multimodal_eu")  # uses a licence may withhold
 
 
 class Frozen(BaseModel):
@@ -21,9 +22,22 @@ class Frozen(BaseModel):
 
 
 class Confidence(StrEnum):
+    """How strongly a source supports a fact, strongest first: the vendor's own or an official document, the vendor's
+    reviewed self-assessment, independent reporting, reasoning from facts."""
+
     CONFIRMED = "confirmed"
+    VENDOR_STATED = "vendor_stated"
     THIRD_PARTY = "third_party"
     INFERRED = "inferred"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", "-")
+
+    @property
+    def rank(self) -> int:
+        """0 for the strongest; higher is weaker."""
+        return list(Confidence).index(self)
 
 
 # --- checklist ---------------------------------------------------------------------------------------------------
@@ -107,13 +121,15 @@ class RequirementProfile(Frozen):
     """What the buyer needs. Validate with `context={"checklist": ChecklistSpec}` to check keys against the
     checklist."""
 
-    area_weights: dict[str, Annotated[float, Field(ge=0)]]
+    area_weights: dict[str, Annotated[float, Field(ge=0, le=MAX_WEIGHT)]]
     acceptable_modes: frozenset[str]
     must_haves: tuple[MustHave, ...] = ()
     seal_minimums: tuple[SealMinimum, ...] = ()
     trusted_countries: frozenset[str] = frozenset()
-    own_hosting_levels: dict[str, Level] = {}  # buyer's stated level for buyer-controlled criteria (default 4)
-    objective_weights: dict[str, Annotated[float, Field(ge=0)]] | None = None  # None: CSF v1.2.1 weights
+    own_hosting_levels: dict[str, Level] = {}  # buyer's stated level for buyer-controlled criteria; absent: unknown
+    objective_weights: dict[str, Annotated[float, Field(ge=0, le=MAX_WEIGHT)]] | None = None  # None: CSF v1.2.1
+    uses: frozenset[str] = frozenset()  # uses the model licence must permit (USES)
+    monthly_users: Annotated[int, Field(gt=0)] | None = None  # for licences with a user threshold
 
     @field_validator("area_weights")
     @classmethod
@@ -151,10 +167,10 @@ class RequirementProfile(Frozen):
                 raise ValueError(f"unknown deployment mode {', '.join(unknown)}")
         if not self.acceptable_modes:
             raise ValueError("accept at least one deployment mode")
+        unknown_uses = sorted(set(self.uses) - set(USES))
+        if unknown_uses:
+            raise ValueError(f"unknown use {', '.join(unknown_uses)}")
         return self
-
-    def own_hosting_level(self, criterion: str) -> int:
-        return self.own_hosting_levels.get(criterion, DEFAULT_OWN_HOSTING_LEVEL)
 
 
 # --- results -------------------------------------------------------------------------------------------------------
@@ -181,7 +197,9 @@ class AreaScore(Frozen):
 class ObjectiveScore(Frozen):
     objective: str
     score: float  # 0..1000
-    seal: int  # minimum level of its criteria
+    seal: int  # assured SEAL: minimum level of its criteria, unknown answers counted as 0
+    attainable: int  # attainable SEAL: the same minimum with unknown answers at their best level (4)
+    unknowns: tuple[str, ...] = ()  # unknown criteria of this objective: evidence on them settles the SEAL
 
 
 class Knockout(Frozen):
@@ -190,6 +208,8 @@ class Knockout(Frozen):
     required: str
     actual: str
     reason: str  # full sentence, e.g. "B1 Extraterritorial exposure is 1, must-have is 4 (added because ...): <why>"
+    unverified: bool = False  # not shown to fail: unknown answers could still meet the requirement
+    settle: tuple[str, ...] = ()  # the criteria whose evidence would settle an unverified knock-out
 
 
 class OfferingResult(Frozen):
@@ -199,14 +219,17 @@ class OfferingResult(Frozen):
     deployment_mode: str
     fit_score: float  # 0..100
     sovereignty_score: float  # 0..100
-    seal: int  # overall SEAL = minimum over objectives
+    seal: int  # overall assured SEAL = minimum over objectives, unknown answers counted as 0
+    seal_attainable: int  # overall attainable SEAL: unknown answers at their best level
+    seal_unknowns: tuple[str, ...] = ()  # the unknown answers that separate the assured from the attainable SEAL
     criteria: tuple[CriterionResult, ...]
     areas: tuple[AreaScore, ...]
     objectives: tuple[ObjectiveScore, ...]
     knockouts: tuple[Knockout, ...]
     data_gaps: tuple[str, ...]  # criterion keys answered unknown
     stale: tuple[str, ...]  # criterion keys with stale evidence
-    confidence: float  # share of scored vendor answers that are confirmed, 0..1
+    confidence: float  # share of the vendor's known answers confirmed by its own or an official document, 0..1
+    known_share: float = 0.0  # share of all answers that are known (not data gaps), 0..1
     explanation: str
     rank: int | None = None  # 1-based among passing offerings; None when excluded
 
@@ -218,6 +241,17 @@ class OfferingResult(Frozen):
 class EvaluationResult(Frozen):
     ranking: tuple[OfferingResult, ...]  # passing offerings, best first
     excluded: tuple[OfferingResult, ...]  # knocked-out offerings, with every reason
+
+
+class Blocker(Frozen):
+    """A requirement that knocks offerings out, and what relaxing it by one level would change (computed)."""
+
+    kind: str  # "must_have" | "seal"
+    subject: str  # criterion or objective key
+    required: int
+    blocks: int  # offerings it knocks out (alone or with other requirements)
+    passing_if_relaxed: int  # offerings that would pass with this requirement one level lower
+    passing_now: int
 
 
 class WeightFlip(Frozen):
