@@ -98,7 +98,8 @@ def evaluation(organisation, owner, context):
 
     evaluation = evaluation_create(organisation=organisation, name="Engineering assistant", actor=owner,
                                    context=context)
-    for field, values in [("sector", ["defence"]), ("classification", ["restricted"])]:
+    for field, values in [("sector", ["defence"]), ("classification", ["restricted"]),
+                          ("trusted_countries", list(context.default_trusted))]:
         evaluation_set_field(evaluation=evaluation, field=field, values=values, actor=owner, context=context)
     evaluation.refresh_from_db()
     return evaluation

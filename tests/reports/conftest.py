@@ -38,7 +38,8 @@ def make_evaluation(*, name: str = "Engineering assistant", shortlist: list[str]
     owner = MembershipFactory(organisation=organisation, role="owner", user=UserFactory()).user
     context = evaluation_context(current_checklist())
     evaluation = evaluation_create(organisation=organisation, name=name, actor=owner, context=context)
-    answers = [("sector", ["defence"]), ("classification", ["restricted"])]
+    answers = [("sector", ["defence"]), ("classification", ["restricted"]),
+               ("trusted_countries", list(context.default_trusted))]
     if shortlist:
         answers.append(("shortlist", shortlist))
     for field, values in answers:

@@ -164,14 +164,19 @@ def test_buyer_controlled_level_comes_from_the_profile_not_the_vendor(checklist,
     assert "as you stated" in d3.explanation
 
 
-def test_buyer_controlled_level_defaults_to_four_with_a_note(checklist, make_profile, make_offering):
+def test_buyer_controlled_level_is_unknown_until_the_buyer_states_it(checklist, make_profile, make_offering):
     offering = make_offering("x", {"D1": 0}, mode="self_hosted_open_weights", buyer_controlled=["D3"])
-    result = only(score_offerings(checklist, make_profile(), [offering]))
+    unstated = only(score_offerings(checklist, make_profile(), [offering]))
 
-    d3 = by_criterion(result)["D3"]
-    assert d3.level == 4
-    assert "assumed" in d3.explanation
-    assert {a.area: a.score for a in result.areas}["D"] == 50.0  # (0 + 4) / 8 x 100
+    d3 = by_criterion(unstated)["D3"]
+    assert (d3.level, d3.unknown, d3.buyer_controlled) == (0, True, True)
+    assert "not described yet" in d3.explanation
+    assert "D3" in unstated.data_gaps
+    assert {a.area: a.score for a in unstated.areas}["D"] == 0.0  # (0 + unknown 0) / 8 x 100
+
+    stated = only(score_offerings(checklist, make_profile(own_hosting_levels={"D3": 4}), [offering]))
+    assert by_criterion(stated)["D3"].level == 4 and "D3" not in stated.data_gaps
+    assert {a.area: a.score for a in stated.areas}["D"] == 50.0  # (0 + 4) / 8 x 100
 
 
 def test_confidence_is_the_share_of_scored_vendor_answers_that_are_confirmed(checklist, make_profile, make_offering):
@@ -242,7 +247,9 @@ def test_every_knockout_reason_is_collected_in_order(checklist, make_profile, ma
         "B1 Extraterritorial exposure is 1, must-have is 4 (added because data classification is restricted): "
         "hosting operator Microsoft Corporation (US): CLOUD Act, FISA 702."
     )
-    assert reasons[2] == "D1 Self-hosting is unknown (scored 0), must-have is 3 (set by the buyer)."
+    assert reasons[2] == "D1 Self-hosting is unknown, must-have is 3 (set by the buyer): unverified."
+    assert [(k.unverified, k.settle) for k in excluded.knockouts] == [
+        (False, ()), (False, ()), (True, ("D1",)), (False, ())]
     assert reasons[3] == (
         "SOV-2 Legal and jurisdictional sovereignty is at SEAL 1, minimum is SEAL 2 (set by the buyer); "
         "held down by B1 Extraterritorial exposure at 1 "
@@ -448,3 +455,57 @@ def test_scoring_core_imports_no_django():
                 imported.add((module.name, node.module))
 
     assert [(file, name) for file, name in sorted(imported) if name.split(".")[0] == "django"] == []
+
+
+# --- unknown is not zero: assured and attainable SEAL ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("levels, assured, attainable, unknowns", [
+    # SOV-2 = min(B1, B2); unknown counts 0 for the assured SEAL and 4 (its best level) for the attainable SEAL
+    ({"B1": 4, "B2": None}, 0, 4, ("B2",)),
+    ({"B1": 2, "B2": None}, 0, 2, ("B2",)),
+    ({"B1": 3, "B2": 2}, 2, 2, ()),
+    ({"B1": None, "B2": None}, 0, 4, ("B1", "B2")),
+])
+def test_an_objective_shows_its_assured_and_attainable_seal(checklist, make_profile, make_offering, levels,
+                                                            assured, attainable, unknowns):
+    result = only(score_offerings(checklist, make_profile(), [make_offering("x", levels)]))
+    sov2 = {o.objective: o for o in result.objectives}["SOV-2"]
+    assert (sov2.seal, sov2.attainable, sov2.unknowns) == (assured, attainable, unknowns)
+
+
+def test_overall_seal_names_the_unknown_answers_between_assured_and_attainable(checklist, make_profile,
+                                                                              make_offering):
+    # SOV-1 min(A1 4, A2 4) = 4; SOV-2 min(B1 4, B2 ?) = 0 assured / 4 attainable; SOV-5 D3 3; SOV-6 D1 4
+    result = only(score_offerings(checklist, make_profile(), [make_offering("x", {"B2": None, "D3": 3})]))
+    assert (result.seal, result.seal_attainable, result.seal_unknowns) == (0, 3, ("B2",))
+
+
+def test_a_seal_minimum_is_met_only_when_assured(checklist, make_profile, make_offering):
+    profile = make_profile(seal_minimums=[SealMinimum(objective="SOV-2", min_level=3)])
+    unverified, failing, met = (make_offering("unverified", {"B1": 4, "B2": None}),
+                                make_offering("failing", {"B1": 2, "B2": None}), make_offering("met", {"B1": 3}))
+    result = score_offerings(checklist, profile, [unverified, failing, met])
+    assert [r.key for r in result.ranking] == ["met"]
+    knockouts = {r.key: r.knockouts[0] for r in result.excluded}
+    assert (knockouts["unverified"].unverified, knockouts["unverified"].settle) == (True, ("B2",))
+    assert knockouts["unverified"].reason == (
+        "SOV-2 Legal and jurisdictional sovereignty is SEAL 0 assured and SEAL 4 attainable, minimum is SEAL 3 "
+        "(set by the buyer): unverified; settled by evidence on B2.")
+    assert (knockouts["failing"].unverified, knockouts["failing"].settle) == (False, ())
+    assert knockouts["failing"].reason.startswith("SOV-2 Legal and jurisdictional sovereignty is at SEAL 0")
+
+
+def test_blockers_say_how_many_offerings_each_requirement_excludes_and_how_many_would_pass_relaxed(
+        checklist, make_profile, make_offering):
+    from vendoreval.scoring.engine import blockers
+
+    offerings = [make_offering("a", {"B1": 4, "D1": 1}), make_offering("b", {"B1": 3, "D1": 4}),
+                 make_offering("c", {"B1": 3, "D1": 2}), make_offering("d", {"B1": 1, "D1": 1})]
+    profile = make_profile(must_haves=[MustHave(criterion="B1", min_level=4), MustHave(criterion="D1", min_level=2)])
+    result = score_offerings(checklist, profile, offerings)
+    assert result.ranking == ()
+    # B1 >= 4 excludes b, c, d; at >= 3: b and c pass both. D1 >= 2 excludes a, d; at >= 1: a passes both.
+    found = [(b.subject, b.required, b.blocks, b.passing_if_relaxed) for b in blockers(checklist, profile, offerings,
+                                                                                        result)]
+    assert found == [("B1", 4, 3, 2), ("D1", 2, 2, 1)]

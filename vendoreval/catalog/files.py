@@ -16,6 +16,8 @@ from urllib.parse import urlsplit
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from vendoreval.plain import plain
+
 from .schema import (
     CatalogMeta,
     ChecklistData,
@@ -408,21 +410,6 @@ def _check_sources(sources: SourcesData, jurisdictions: JurisdictionsData, compa
 
 # --- writing ------------------------------------------------------------------------------------------------------
 
-def _plain(value: Any) -> Any:
-    """pydantic python-mode dump -> YAML-safe builtins (URLs and enums as strings), keeping dates as dates."""
-    if isinstance(value, dict):
-        return {(_plain(k)): _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    if isinstance(value, (frozenset, set)):
-        return sorted(_plain(v) for v in value)
-    if isinstance(value, str):
-        return str(value)  # StrEnum -> str
-    if value is None or isinstance(value, (bool, int, float)) or hasattr(value, "isoformat"):
-        return value
-    return str(value)  # pydantic Url
-
-
 class _Dumper(yaml.SafeDumper):
     pass
 
@@ -437,7 +424,7 @@ _Dumper.ignore_aliases = lambda self, data: True  # type: ignore[method-assign]
 
 
 def dump_yaml(model: BaseModel, header: str = "") -> str:
-    data = _plain(model.model_dump(mode="python", exclude_defaults=True))
+    data = plain(model.model_dump(mode="python", exclude_defaults=True), dates_as_text=False)
     body = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=118)
     return (f"# {header}\n" if header else "") + body
 

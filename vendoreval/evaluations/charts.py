@@ -9,6 +9,8 @@ from __future__ import annotations
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from vendoreval.scoring.numbers import shown
+
 SERIES_STYLE = [  # fill colour, pattern id
     ("#1d4f91", "solid"), ("#b5651d", "hatch"), ("#2e7d32", "dots"),
     ("#6a1b9a", "cross"), ("#00838f", "hatch2"), ("#9e9d24", "dots2"),
@@ -64,7 +66,8 @@ def area_profile_svg(areas: list[tuple[str, str]], series: list[tuple[str, list[
             by = y + s_index * (bar_h + gap)
             out.append(f'<rect x="{label_w}" y="{by:.1f}" width="{w:.1f}" height="{bar_h}" fill="{_fill(s_index)}" '
                        f'stroke="#1b1f24" stroke-width="0.4"/>'
-                       f'<text x="{label_w + w + 3:.1f}" y="{by + bar_h - 2:.1f}" fill="#1b1f24">{score:.0f}</text>')
+                       f'<text x="{label_w + w + 3:.1f}" y="{by + bar_h - 2:.1f}" fill="#1b1f24">'
+                       f'{shown(score, 0)}</text>')
         y += group_h
     for s_index, (name, _) in enumerate(series):
         ly = height - legend_h + 6 + 18 * s_index

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 from vendoreval.scoring.models import CriterionResult, OfferingResult
+from vendoreval.scoring.numbers import shown
 
 from .charts import area_profile_svg
 from .context import EvaluationContext
@@ -46,9 +47,9 @@ def comparison_table(outcome, keys: list[str], context: EvaluationContext) -> Co
             if c.area.key != area.key:
                 continue
             cells = [next(r for r in o.criteria if r.criterion == c.key) for o in offerings]
-            shown = {(cell.level, cell.unknown) for cell in cells}
-            rows.append(Row(c.key, criteria[c.key].title, cells, differs=len(shown) > 1))
-        blocks.append(AreaBlock(area.key, area.name, scores, len({round(s, 1) for s in scores}) > 1, rows))
+            levels = {(cell.level, cell.unknown) for cell in cells}
+            rows.append(Row(c.key, criteria[c.key].title, cells, differs=len(levels) > 1))
+        blocks.append(AreaBlock(area.key, area.name, scores, len({shown(s) for s in scores}) > 1, rows))
     chart = area_profile_svg([(a.key, a.name) for a in context.spec.areas],
                              [(o.name, [next(a.score for a in o.areas if a.area == area.key)
                                         for area in context.spec.areas]) for o in offerings],

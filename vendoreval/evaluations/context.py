@@ -47,6 +47,12 @@ class EvaluationContext:
     def classification_choices(self) -> list[tuple[str, str]]:
         return list(Classification.choices)
 
+    @property
+    def measured_objectives(self) -> list:
+        """The CSF objectives at least one criterion measures (the others have no score or SEAL)."""
+        measured = {c.csf_objective for c in self.spec.criteria}
+        return [o for o in self.spec.objectives if o.key in measured]
+
     def preset(self, key: str) -> dict | None:
         return self.presets.get(key)
 

@@ -10,9 +10,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
+from django.views.decorators.vary import vary_on_headers
 
 from vendoreval.accounts.access import organisation_access
 from vendoreval.checklist.selectors import current_checklist
+from vendoreval.scoring.conditions import conditions
 
 from . import services
 from .access import EDIT, VIEW, evaluation_access
@@ -116,6 +118,7 @@ def questionnaire_field(request: HttpRequest, evaluation: Evaluation, field: str
 
 @evaluation_access(VIEW)
 @require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")  # the same URL answers a whole page or, for htmx, the ranking fragment
 def evaluation_results(request: HttpRequest, evaluation: Evaluation) -> HttpResponse:
     context = evaluation_context(evaluation.checklist)
     errors: dict[str, str] = {}
@@ -131,8 +134,11 @@ def evaluation_results(request: HttpRequest, evaluation: Evaluation) -> HttpResp
         if not errors and not request.htmx:
             return redirect(_url("evaluation-results", evaluation))
     outcome = services.evaluation_outcome(evaluation, context)
+    top = outcome.result.ranking[0] if outcome.result.ranking else None
     page = {
         "evaluation": evaluation, "outcome": outcome, "context": context, "errors": errors,
+        "objectives": context.measured_objectives,
+        "recommendation_conditions": conditions(top, outcome.profile) if top and outcome.ready else None,
         "weights": [q.field(evaluation, error=errors.get(q.name, ""))
                     for q in step_questions("weights", evaluation, context, outcome.must_haves)],
         "area_names": context.area_names, "progress": progress(evaluation),

@@ -1,21 +1,34 @@
 """The report's content, shaped for the template from the snapshot alone (no database, no clock).
 
-Everything the report says is derived here from the snapshot's plain data, so the same snapshot always gives the same
-document. Numbers are formatted here, not by locale-dependent template filters. Each source document is numbered
-once, in the order the appendix lists the answers, and every section cites those numbers; how strongly a source
-supports a claim (its confidence) and the evidence note travel with the claim, not with the document.
+The snapshot's results are read back into the scoring core's typed models (knock-outs with their kind, subject,
+required and actual values; objectives with their assured and attainable SEAL), and every section is a typed value
+built by one small function. Numbers are formatted by `scoring.numbers`, the one rounding rule of every page. Each
+source document is numbered once, in the order the appendix lists the answers, and every section cites those
+numbers; how strongly a source supports a claim (its confidence) and the evidence note travel with the claim.
 """
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import json
 from typing import Any
 
 from django.utils.safestring import SafeString, mark_safe
 
+from vendoreval.catalog.schema import DEPLOYMENT_MODE_LABELS, DeploymentMode
 from vendoreval.evaluations.charts import area_profile_svg
-from vendoreval.scoring.models import Confidence
+from vendoreval.scoring.conditions import Conditions, conditions
+from vendoreval.scoring.models import (
+    Blocker,
+    Confidence,
+    CriterionResult,
+    EvaluationResult,
+    Knockout,
+    OfferingResult,
+    RequirementProfile,
+)
+from vendoreval.scoring.numbers import percent, shown
 
 from .snapshot import ReportSnapshot
 
@@ -35,27 +48,11 @@ RISK_LEVEL = 1  # known answers at or below this level are listed as risks
 CHART_GROUP = 5  # offerings per area-profile chart: each fits a page legibly, and styles stay distinct
 
 
-def short_reason(knockout: dict) -> str:
-    """The knock-out without its explanation: "B1 Extraterritorial exposure is 0, must-have is 4"."""
-    reason = knockout["reason"]
-    if knockout["kind"] == "deployment_mode":
-        return reason.split(": the profile", 1)[0]
-    return reason.split(" (", 1)[0]
-
-
 def ordinal(n: int) -> str:
     if n == 1:
         return "first"
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
-
-
-def pct(share: float) -> str:
-    return f"{share * 100:.0f}%"
-
-
-def num(value: float) -> str:
-    return f"{value:.1f}"
 
 
 def short_value(value: Any, limit: int = 160) -> str:
@@ -70,6 +67,38 @@ def short_value(value: Any, limit: int = 160) -> str:
     else:
         text = str(value)
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def mode_label(mode: str) -> str:
+    try:
+        return DEPLOYMENT_MODE_LABELS[DeploymentMode(mode)]
+    except ValueError:
+        return mode.replace("_", " ")
+
+
+# --- older snapshots ---------------------------------------------------------------------------------------------
+
+
+def upgrade(data: dict) -> dict:
+    """Stored reports of earlier snapshot versions stay readable: fill what version 3 added with what they meant."""
+    if data.get("version", 3) >= 3:
+        return data
+    data = copy.deepcopy(data)
+    for result in (*data["results"]["ranking"], *data["results"]["excluded"]):
+        result.setdefault("seal_attainable", result["seal"])
+        result.setdefault("seal_unknowns", [])
+        result.setdefault("known_share", 1 - len(result["data_gaps"]) / max(len(result["criteria"]), 1))
+        for objective in result["objectives"]:
+            objective.setdefault("attainable", objective["seal"])
+            objective.setdefault("unknowns", [])
+    checklist = data["checklist"]
+    checklist.setdefault("csf_objectives", checklist.pop("objectives", []))
+    requirements = data["requirements"]
+    requirements.setdefault("country_names", {c["code"]: c["name"] for c in requirements.get("trusted_countries", [])})
+    requirements.setdefault("use_names", {})
+    data.setdefault("missing", [])
+    data.setdefault("blockers", [])
+    return data
 
 
 # --- citations --------------------------------------------------------------------------------------------------------
@@ -129,94 +158,233 @@ def numbers(citations: list[Citation]) -> list[int]:
     return list(dict.fromkeys(c.number for c in citations))
 
 
+# --- typed pieces -----------------------------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class Exclusion:
+    """A knock-out as the report states it, from its typed fields."""
+
+    knockout: Knockout
+    title: str  # the criterion's title, or the objective's name
+
+    @property
+    def short(self) -> str:
+        k = self.knockout
+        if k.kind == "deployment_mode":
+            return f"Deployment mode {mode_label(k.actual)} is not acceptable"
+        unverified = " (unverified)" if k.unverified else ""
+        if k.kind == "seal":
+            return f"{k.subject} {self.title} is at SEAL {k.actual}, minimum is SEAL {k.required}{unverified}"
+        return f"{k.subject} {self.title} is {k.actual}, must-have is {k.required}{unverified}"
+
+    @property
+    def reason(self) -> str:
+        return self.knockout.reason
+
+
+@dataclasses.dataclass(frozen=True)
+class Item:
+    """A criterion listed in an offering's strengths, risks, gaps or stale evidence."""
+
+    key: str
+    title: str
+    level: str
+    text: str
+    citations: list[int]
+
+
+@dataclasses.dataclass(frozen=True)
+class AppendixAnswer:
+    key: str
+    title: str
+    level: str
+    confidence: str
+    derived: bool
+    yours: bool
+    stale: bool
+    rationale: str
+    citations: list[Citation]
+    numbers: list[int]
+    listed: bool  # the answer's own sources are listed (derived answers point to the chain instead)
+    notes: list[Citation]
+
+
+@dataclasses.dataclass(frozen=True)
+class ObjectiveCell:
+    key: str
+    score: str
+    seal: int
+    attainable: int
+    unknowns: tuple[str, ...]
+
+
+@dataclasses.dataclass(frozen=True)
+class OfferingSection:
+    n: int
+    key: str
+    name: str
+    vendor: str
+    offering: dict
+    rank: int | None
+    excluded: bool
+    knockouts: list[str]
+    fit: str
+    sovereignty: str
+    seal: int
+    seal_attainable: int
+    seal_unknowns: tuple[str, ...]
+    confidence: str
+    first: str
+    explanation: str
+    chain: list[dict]
+    exposure: list[str]
+    changes_of_control: list[dict]
+    strengths: list[Item]
+    risks: list[Item]
+    gaps: list[Item]
+    stale: list[Item]
+    buyer_controlled: list[Item]
+    answers: list[AppendixAnswer]
+    areas: dict[str, float]
+    objectives: list[ObjectiveCell]
+
+
+@dataclasses.dataclass(frozen=True)
+class Recommendation:
+    key: str
+    name: str
+    vendor: str
+    rank: int
+    rank_text: str
+    passing: int
+    fit: str
+    sovereignty: str
+    seal: int
+    seal_attainable: int
+    explanation: str
+    exposure: str | None
+    mode: str
+    first: str | None
+    runner_up: str | None
+    margin: str | None
+    leader_not_shortlisted: str | None
+    conditions: Conditions
+    condition_titles: dict[str, str]
+    overrides: list[dict]
+
+    @property
+    def unknown_text(self) -> str:
+        return "; ".join(f"{k} {self.condition_titles.get(k, '')}".strip() for k in self.conditions.unknown)
+
+    @property
+    def stale_text(self) -> str:
+        return "; ".join(f"{k} {self.condition_titles.get(k, '')}".strip() for k in self.conditions.stale)
+
+    @property
+    def known_share(self) -> str:
+        return percent(self.conditions.known_share)
+
+    @property
+    def confirmed_share(self) -> str:
+        return percent(self.conditions.confirmed_share)
+
+
 # --- building the document ----------------------------------------------------------------------------------------
 
 
-def _level_text(cell: dict) -> str:
-    if cell["unknown"]:
+def _level_text(cell: CriterionResult) -> str:
+    if cell.unknown:
         return "unknown"
-    if cell["buyer_controlled"]:
-        return f"{cell['level']} (yours)"
-    return str(cell["level"])
+    if cell.buyer_controlled:
+        return f"{cell.level} (yours)"
+    return str(cell.level)
 
 
-def _offering_section(n: int, result: dict, offering: dict, citations: Citations, criteria: dict,
-                      share: float | None) -> dict:
+def _appendix(result: OfferingResult, answers: dict, chain_sources: list[dict], citations: Citations,
+              criteria: dict) -> list[AppendixAnswer]:
+    rows = []
+    for cell in result.criteria:
+        answer = answers[cell.criterion]
+        cites = citations.cite(chain_sources if answer["derived"] else answer["evidence"])
+        rows.append(AppendixAnswer(
+            key=cell.criterion, title=criteria[cell.criterion]["title"], level=_level_text(cell),
+            confidence=cell.confidence.label if cell.confidence and not cell.unknown else "—",
+            derived=answer["derived"], yours=cell.buyer_controlled, stale=cell.stale, rationale=answer["rationale"],
+            # derived answers cite the chain by number only (its notes are in the offering's section); answers the
+            # buyer controls show catalog sources only when the catalog has some
+            citations=cites, numbers=numbers(cites),
+            listed=not answer["derived"] and (bool(cites) or not cell.buyer_controlled),
+            notes=[c for c in cites if c.note] if not answer["derived"] else []))
+    return rows
+
+
+def _items(result: OfferingResult, answers: dict, criteria: dict, cited: dict[str, list[int]]) -> dict[str, list]:
+    def item(cell: CriterionResult, text: str) -> Item:
+        return Item(cell.criterion, criteria[cell.criterion]["title"], _level_text(cell), text, cited[cell.criterion])
+
+    def meaning(cell: CriterionResult) -> str:
+        return criteria[cell.criterion]["levels"].get(str(cell.level), "")
+
+    known = [c for c in result.criteria if not c.unknown and not c.buyer_controlled]
+    stale = []
+    for c in result.criteria:
+        if c.stale:
+            dates = sorted(e["source_date"] for e in answers[c.criterion]["evidence"] if e["source_date"])
+            stale.append(item(c, f"newest source dated {dates[-1]}" if dates else "sources undated"))
+    return {
+        "strengths": [item(c, meaning(c)) for c in known if c.level >= STRENGTH_LEVEL],
+        "risks": [item(c, "derived from the chain; see the exposure above" if answers[c.criterion]["derived"]
+                       else meaning(c)) for c in known if c.level <= RISK_LEVEL],
+        "gaps": [item(c, answers[c.criterion]["rationale"]) for c in result.criteria if c.unknown],
+        "stale": stale,
+        "buyer_controlled": [item(c, "") for c in result.criteria if c.buyer_controlled],
+    }
+
+
+def _offering_section(n: int, result: OfferingResult, offering: dict, citations: Citations, criteria: dict,
+                      objectives: dict, share: float | None) -> OfferingSection:
     answers = {a["criterion"]: a for a in offering["answers"]}
     chain_sources = [e for member in offering["chain"] for e in member["evidence"]]
-    cited: dict[str, list[int]] = {}
-    appendix = []
-    for cell in result["criteria"]:
-        answer = answers[cell["criterion"]]
-        criterion = criteria[cell["criterion"]]
-        cites = citations.cite(chain_sources if answer["derived"] else answer["evidence"])
-        cited[cell["criterion"]] = numbers(cites)
-        appendix.append({
-            "key": cell["criterion"], "title": criterion["title"], "level": _level_text(cell),
-            "confidence": Confidence(cell["confidence"]).label if cell["confidence"] and not cell["unknown"] else "—",
-            "derived": answer["derived"], "yours": cell["buyer_controlled"], "stale": cell["stale"],
-            "rationale": answer["rationale"],
-            # derived answers cite the chain by number only (its notes are in the offering's section); answers
-            # the buyer controls show catalog sources only when the catalog has some
-            "citations": cites, "numbers": numbers(cites),
-            "listed": not answer["derived"] and (bool(cites) or not cell["buyer_controlled"]),
-            "notes": [c for c in cites if c.note] if not answer["derived"] else [],
-        })
+    appendix = _appendix(result, answers, chain_sources, citations, criteria)
     chain = [{**member, "citations": citations.cite(member["evidence"])} for member in offering["chain"]]
-
-    def item(cell: dict, text: str) -> dict:
-        c = criteria[cell["criterion"]]
-        return {"key": cell["criterion"], "title": c["title"], "level": _level_text(cell), "text": text,
-                "citations": cited[cell["criterion"]]}
-
-    strengths = [item(c, criteria[c["criterion"]]["levels"].get(str(c["level"]), ""))
-                 for c in result["criteria"]
-                 if not c["unknown"] and not c["buyer_controlled"] and c["level"] >= STRENGTH_LEVEL]
-    risks = [item(c, "derived from the chain; see the exposure above" if answers[c["criterion"]]["derived"]
-                  else criteria[c["criterion"]]["levels"].get(str(c["level"]), "")) for c in result["criteria"]
-             if not c["unknown"] and not c["buyer_controlled"] and c["level"] <= RISK_LEVEL]
-    gaps = [item(c, answers[c["criterion"]]["rationale"]) for c in result["criteria"] if c["unknown"]]
-    stale = []
-    for c in result["criteria"]:
-        if c["stale"]:
-            dates = sorted(e["source_date"] for e in answers[c["criterion"]]["evidence"] if e["source_date"])
-            stale.append(item(c, f"newest source dated {dates[-1]}" if dates else "sources undated"))
-    buyer_controlled = [item(c, "") for c in result["criteria"] if c["buyer_controlled"]]
-    changes_of_control = [m for m in offering["chain"] if m["pending_change_of_control"]]
-    exposure = [answers[k]["rationale"] for k in ("A1", "B1", "D3") if k in answers and answers[k]["derived"]]
-    return {
-        "n": n, "key": result["key"], "name": result["name"], "vendor": result["vendor"], "offering": offering,
-        "rank": result["rank"], "excluded": bool(result["knockouts"]),
-        "knockouts": [k["reason"] for k in result["knockouts"]],
-        "fit": num(result["fit_score"]), "sovereignty": num(result["sovereignty_score"]), "seal": result["seal"],
-        "confidence": pct(result["confidence"]), "first": pct(share) if share is not None else "—",
-        "explanation": result["explanation"], "chain": chain, "exposure": exposure,
-        "changes_of_control": changes_of_control, "strengths": strengths, "risks": risks, "gaps": gaps,
-        "stale": stale, "buyer_controlled": buyer_controlled, "answers": appendix,
-        "areas": {a["area"]: a["score"] for a in result["areas"]},
-    }
+    items = _items(result, answers, criteria, {a.key: a.numbers for a in appendix})
+    return OfferingSection(
+        n=n, key=result.key, name=result.name, vendor=result.vendor, offering=offering, rank=result.rank,
+        excluded=result.excluded, knockouts=[k.reason for k in result.knockouts], fit=shown(result.fit_score),
+        sovereignty=shown(result.sovereignty_score), seal=result.seal, seal_attainable=result.seal_attainable,
+        seal_unknowns=result.seal_unknowns, confidence=percent(result.confidence),
+        first=percent(share) if share is not None else "—", explanation=result.explanation, chain=chain,
+        exposure=[answers[k]["rationale"] for k in ("A1", "B1", "C1", "D3", "D5")
+                  if k in answers and answers[k]["derived"]],
+        changes_of_control=[m for m in offering["chain"] if m["pending_change_of_control"]],
+        answers=appendix, areas={a.area: a.score for a in result.areas},
+        objectives=[ObjectiveCell(o.objective, shown(o.score, 0), o.seal, o.attainable, o.unknowns)
+                    for o in result.objectives if o.objective in objectives],
+        **items)
 
 
-def _recommendation(ranking: list[dict], shortlist: list[str], names: dict, acceptability: dict,
-                    offerings: dict) -> dict | None:
+def _recommendation(result: EvaluationResult, shortlist: list[str], acceptability: dict, offerings: dict,
+                    profile: RequirementProfile, criteria: dict, must_haves: list[dict]) -> Recommendation | None:
+    ranking = result.ranking
     if not ranking:
         return None
-    shortlisted = [r for r in ranking if r["key"] in shortlist]
+    shortlisted = [r for r in ranking if r.key in shortlist]
     chosen = shortlisted[0] if shortlisted else ranking[0]
-    runner_up = next((r for r in ranking if r["key"] != chosen["key"]), None)
-    b1 = next((a["rationale"] for a in offerings.get(chosen["key"], {}).get("answers", [])
-               if a["criterion"] == "B1"), None)
-    return {
-        "key": chosen["key"], "name": chosen["name"], "vendor": chosen["vendor"], "rank": chosen["rank"],
-        "rank_text": ordinal(chosen["rank"]),
-        "passing": len(ranking), "fit": num(chosen["fit_score"]), "sovereignty": num(chosen["sovereignty_score"]),
-        "seal": chosen["seal"], "explanation": chosen["explanation"], "exposure": b1,
-        "mode": offerings.get(chosen["key"], {}).get("deployment_mode_label", chosen["deployment_mode"]),
-        "first": pct(acceptability[chosen["key"]]) if chosen["key"] in acceptability else None,
-        "runner_up": runner_up["name"] if runner_up else None,
-        "margin": num(chosen["fit_score"] - runner_up["fit_score"]) if runner_up else None,
-        "leader_not_shortlisted": names[ranking[0]["key"]] if ranking[0]["key"] != chosen["key"] else None,
-    }
+    runner_up = next((r for r in ranking if r.key != chosen.key), None)
+    offering = offerings.get(chosen.key, {})
+    b1 = next((a["rationale"] for a in offering.get("answers", []) if a["criterion"] == "B1"), None)
+    return Recommendation(
+        key=chosen.key, name=chosen.name, vendor=chosen.vendor, rank=chosen.rank, rank_text=ordinal(chosen.rank),
+        passing=len(ranking), fit=shown(chosen.fit_score), sovereignty=shown(chosen.sovereignty_score),
+        seal=chosen.seal, seal_attainable=chosen.seal_attainable, explanation=chosen.explanation, exposure=b1,
+        mode=offering.get("deployment_mode_label", mode_label(chosen.deployment_mode)),
+        first=percent(acceptability[chosen.key]) if chosen.key in acceptability else None,
+        runner_up=runner_up.name if runner_up else None,
+        margin=shown(chosen.fit_score - runner_up.fit_score) if runner_up else None,
+        leader_not_shortlisted=ranking[0].name if ranking[0].key != chosen.key else None,
+        conditions=conditions(chosen, profile), condition_titles={k: c["title"] for k, c in criteria.items()},
+        overrides=[m for m in must_haves if m["override_reason"]])
 
 
 def _unique_ids(svg: str, prefix: str) -> SafeString:
@@ -228,65 +396,115 @@ def _unique_ids(svg: str, prefix: str) -> SafeString:
     return mark_safe(svg)
 
 
-def report_document(snapshot: ReportSnapshot) -> dict:
-    """Everything the report template needs, from the snapshot."""
-    data = snapshot.data
-    checklist = data["checklist"]
-    criteria = {c["key"]: c for c in checklist["criteria"]}
-    areas = checklist["areas"]
-    area_names = {a["key"]: a["name"] for a in areas}
-    results = data["results"]
-    ranking, excluded = results["ranking"], results["excluded"]
-    by_key = {r["key"]: r for r in (*ranking, *excluded)}
-    names = {k: r["name"] for k, r in by_key.items()}
-    sensitivity = data["sensitivity"] or {}
-    acceptability = sensitivity.get("acceptability", {})
-    shortlist = data["shortlist"]["keys"]
-    requirements = data["requirements"]
-    weight_total = sum(requirements["area_weights"].values()) or 1.0
-
-    citations = Citations()
-    sections = [_offering_section(n, by_key[key], data["offerings"][key], citations, criteria, acceptability.get(key))
-                for n, key in enumerate(shortlist, start=1)]
-
+def _matrix(checklist: dict, sections: list[OfferingSection]) -> list[dict]:
     matrix = []
-    for area in areas:
+    answers = [{a.key: a for a in s.answers} for s in sections]
+    for area in checklist["areas"]:
         matrix.append({"kind": "area", "key": area["key"], "title": area["name"],
-                       "cells": [f"{s['areas'][area['key']]:.0f}" for s in sections]})
+                       "cells": [shown(s.areas[area["key"]], 0) for s in sections]})
         for c in checklist["criteria"]:
             if c["area"] != area["key"]:
                 continue
-            cells = []
-            for s in sections:
-                answer = next(a for a in s["answers"] if a["key"] == c["key"])
-                cells.append({"level": answer["level"], "stale": answer["stale"],
-                              "unknown": answer["level"] == "unknown"})
-            differs = len({cell["level"] for cell in cells}) > 1
+            cells = [{"level": a[c["key"]].level, "stale": a[c["key"]].stale,
+                      "unknown": a[c["key"]].level == "unknown"} for a in answers]
             matrix.append({"kind": "criterion", "key": c["key"], "title": c["title"], "cells": cells,
-                           "differs": differs})
+                           "differs": len({cell["level"] for cell in cells}) > 1})
+    return matrix
+
+
+def _charts(areas: list[dict], sections: list[OfferingSection]) -> list[dict]:
     charts = []
     for start in range(0, len(sections), CHART_GROUP):
         group = sections[start:start + CHART_GROUP]
-        label = f"offerings {group[0]['n']}–{group[-1]['n']}" if len(group) > 1 else f"offering {group[0]['n']}"
+        label = f"offerings {group[0].n}–{group[-1].n}" if len(group) > 1 else f"offering {group[0].n}"
         svg = area_profile_svg([(a["key"], a["name"]) for a in areas],
-                               [(f"{s['n']}. {s['name']}", [s["areas"][a["key"]] for a in areas]) for s in group],
+                               [(f"{s.n}. {s.name}", [s.areas[a["key"]] for a in areas]) for s in group],
                                title=f"Area profile of shortlisted {label} (0–100)")
         charts.append({"label": label, "svg": _unique_ids(svg, f"c{len(charts) + 1}-")})
+    return charts
 
+
+def _sensitivity(sensitivity: dict, ranking, shortlist: list[str], area_names: dict, names: dict) -> dict:
+    acceptability = sensitivity.get("acceptability", {})
     flip = sensitivity.get("flip")
-    must_haves = []
-    for m in requirements["must_haves"]:
-        must_haves.append({**m, "title": criteria.get(m["criterion"], {}).get("title", "")})
+    return {
+        "verdict": sensitivity.get("verdict", "Not analysed."), "robust": sensitivity.get("robust", False),
+        "samples": sensitivity.get("samples"), "seed": sensitivity.get("seed"),
+        "rows": [{"rank": r.rank, "name": r.name, "share": percent(acceptability.get(r.key, 0.0)),
+                  "shortlisted": r.key in shortlist} for r in ranking],
+        "flip": {"area": flip["area"], "area_name": area_names.get(flip["area"], flip["area"]),
+                 "from": f"{shown(flip['from_weight'], 0)}%", "to": f"{shown(flip['to_weight'], 0)}%",
+                 "direction": "rise" if flip["to_weight"] > flip["from_weight"] else "fall",
+                 "new_winner": names.get(flip["new_winner"], flip["new_winner"])} if flip else None,
+    }
+
+
+def _requirements(data: dict, profile: RequirementProfile, checklist: dict, criteria: dict) -> dict:
+    requirements = data["requirements"]
+    weights = profile.area_weights
+    total = sum(weights.values()) or 1.0
+    names = requirements["country_names"]
+    return {
+        **requirements,
+        "trusted_countries": [{"code": c, "name": names.get(c, c)} for c in sorted(profile.trusted_countries)],
+        "acceptable_modes": [{"key": m, "label": mode_label(m)} for m in sorted(profile.acceptable_modes)],
+        "uses": [requirements["use_names"].get(u, u) for u in sorted(profile.uses)],
+        "monthly_users": profile.monthly_users,
+        "seal_minimums": list(profile.seal_minimums),
+        "own_hosting_levels": dict(sorted(profile.own_hosting_levels.items())),
+        "must_haves": [{**m, "title": criteria.get(m["criterion"], {}).get("title", "")}
+                       for m in requirements["must_haves"]],
+        "weights": [{"key": a["key"], "name": a["name"], "weight": f"{weights.get(a['key'], 0):g}",
+                     "share": percent(weights.get(a["key"], 0) / total)} for a in checklist["areas"]],
+    }
+
+
+def _objectives(checklist: dict, profile: RequirementProfile) -> list[dict]:
+    weights = profile.objective_weights or {}
+    return [{**o, "weight": f'{weights.get(o["key"], o["weight"]):g}',
+             "areas": ", ".join(a["key"] for a in checklist["areas"]
+                                if any(c["area"] == a["key"] and c["csf_objective"] == o["key"]
+                                       for c in checklist["criteria"]))}
+            for o in checklist["csf_objectives"]]
+
+
+def _blockers(blockers: list[dict], criteria: dict, objectives: dict) -> list[dict]:
+    found = []
+    for b in (Blocker.model_validate(b) for b in blockers):
+        title = (f"minimum SEAL-{b.required} for {b.subject} {objectives.get(b.subject, '')}" if b.kind == "seal"
+                 else f"must-have {b.subject} {criteria.get(b.subject, {}).get('title', '')} ≥ {b.required}")
+        found.append({"title": title, "blocks": b.blocks, "passing_if_relaxed": b.passing_if_relaxed,
+                      "passing_now": b.passing_now})
+    return found
+
+
+def report_document(snapshot: ReportSnapshot) -> dict:
+    """Everything the report template needs, from the snapshot."""
+    data = upgrade(snapshot.data)
+    checklist = data["checklist"]
+    criteria = {c["key"]: c for c in checklist["criteria"]}
+    objective_names = {o["key"]: o["name"] for o in checklist["csf_objectives"]}
+    area_names = {a["key"]: a["name"] for a in checklist["areas"]}
+    result = EvaluationResult.model_validate(data["results"])
+    profile = RequirementProfile.model_validate(data["scoring_profile"])
+    by_key = {r.key: r for r in (*result.ranking, *result.excluded)}
+    names = {k: r.name for k, r in by_key.items()}
+    sensitivity = data["sensitivity"] or {}
+    acceptability = sensitivity.get("acceptability", {})
+    shortlist = data["shortlist"]["keys"]
+    measured = {o.objective for r in by_key.values() for o in r.objectives}
+
+    citations = Citations()
+    sections = [_offering_section(n, by_key[key], data["offerings"][key], citations, criteria, measured,
+                                  acceptability.get(key)) for n, key in enumerate(shortlist, start=1)]
     history = [{**e, "when": e["at"][:16].replace("T", " "), "old": short_value(e["old_value"]),
                 "new": short_value(e["new_value"])} for e in data["history"]]
-
-    organisation = data["organisation"]["name"]
-    evaluation = data["evaluation"]["name"]
+    organisation, evaluation = data["organisation"]["name"], data["evaluation"]["name"]
     return {
         "snapshot": data, "document_id": snapshot.document_id, "fingerprint": snapshot.fingerprint,
-        "date": snapshot.date.isoformat(),
+        "date": snapshot.date.isoformat(), "draft": bool(data["missing"]), "missing": data["missing"],
         "meta": {
-            "title": f"Procurement report: {evaluation}",
+            "title": f"Procurement report: {evaluation}" + (" (DRAFT)" if data["missing"] else ""),
             "author": organisation,
             "subject": (f"Sovereignty evaluation of AI (LLM) suppliers for {organisation}; document "
                         f"{snapshot.document_id}, snapshot SHA-256 {snapshot.fingerprint}"),
@@ -294,42 +512,27 @@ def report_document(snapshot: ReportSnapshot) -> dict:
         },
         "organisation": organisation, "evaluation": evaluation,
         "checklist_version": checklist["version"], "catalog_as_of": data["catalog"]["as_of"],
-        "recommendation": _recommendation(ranking, shortlist, names, acceptability, data["offerings"]),
-        "ranking": [{"rank": r["rank"], "key": r["key"], "name": r["name"], "vendor": r["vendor"],
-                     "fit": num(r["fit_score"]), "sovereignty": num(r["sovereignty_score"]), "seal": r["seal"],
-                     "confidence": pct(r["confidence"]), "gaps": len(r["data_gaps"]),
-                     "first": pct(acceptability.get(r["key"], 0.0)), "shortlisted": r["key"] in shortlist}
-                    for r in ranking],
-        "excluded": [{"key": r["key"], "name": r["name"], "fit": num(r["fit_score"]),
-                      "reasons": [short_reason(k) for k in r["knockouts"]], "shortlisted": r["key"] in shortlist}
-                     for r in excluded],
-        "sensitivity": {
-            "verdict": sensitivity.get("verdict", "Not analysed."), "robust": sensitivity.get("robust", False),
-            "samples": sensitivity.get("samples"), "seed": sensitivity.get("seed"),
-            "rows": [{"rank": r["rank"], "name": r["name"], "share": pct(acceptability.get(r["key"], 0.0)),
-                      "bar": round(acceptability.get(r["key"], 0.0) * 100), "shortlisted": r["key"] in shortlist}
-                     for r in ranking],
-            "flip": {"area": flip["area"], "area_name": area_names.get(flip["area"], flip["area"]),
-                     "from": f"{flip['from_weight']:.0f}%", "to": f"{flip['to_weight']:.0f}%",
-                     "direction": "rise" if flip["to_weight"] > flip["from_weight"] else "fall",
-                     "new_winner": names.get(flip["new_winner"], flip["new_winner"])} if flip else None,
-        },
-        "requirements": {
-            **requirements, "must_haves": must_haves,
-            "weights": [{"key": a["key"], "name": a["name"],
-                         "weight": f'{requirements["area_weights"].get(a["key"], 0):g}',
-                         "share": pct(requirements["area_weights"].get(a["key"], 0) / weight_total)}
-                        for a in areas],
-        },
-        "objectives": [{**o, "weight": f'{requirements["objective_weights"].get(o["key"], o["weight"]):g}',
-                        "areas": ", ".join(a["key"] for a in areas
-                                           if any(c["area"] == a["key"] and c["csf_objective"] == o["key"]
-                                                  for c in checklist["criteria"]))}
-                       for o in checklist["objectives"]],
+        "recommendation": None if data["missing"] else _recommendation(
+            result, shortlist, acceptability, data["offerings"], profile, criteria,
+            data["requirements"]["must_haves"]),
+        "ranking": [{"rank": r.rank, "key": r.key, "name": r.name, "vendor": r.vendor, "fit": shown(r.fit_score),
+                     "sovereignty": shown(r.sovereignty_score), "seal": r.seal, "seal_attainable": r.seal_attainable,
+                     "confidence": percent(r.confidence), "gaps": len(r.data_gaps),
+                     "first": percent(acceptability.get(r.key, 0.0)), "shortlisted": r.key in shortlist}
+                    for r in result.ranking],
+        "excluded": [{"key": r.key, "name": r.name, "fit": shown(r.fit_score), "shortlisted": r.key in shortlist,
+                      "reasons": [Exclusion(k, criteria.get(k.subject, {}).get("title", "")
+                                            or objective_names.get(k.subject, "")).short for k in r.knockouts]}
+                     for r in result.excluded],
+        "blockers": _blockers(data["blockers"], criteria, objective_names),
+        "sensitivity": _sensitivity(sensitivity, result.ranking, shortlist, area_names, names),
+        "requirements": _requirements(data, profile, checklist, criteria),
+        "objectives": _objectives(checklist, profile),
+        "measured_objectives": [o for o in checklist["csf_objectives"] if o["key"] in measured],
         "seal_ladder": SEAL_LADDER,
         "stale_after_days": data["method"]["stale_after_days"],
         "shortlist_source": data["shortlist"]["source"],
-        "sections": sections, "matrix": matrix, "charts": charts,
+        "sections": sections, "matrix": _matrix(checklist, sections), "charts": _charts(checklist["areas"], sections),
         "sources": citations.sources, "history": history,
         "criteria_count": len(checklist["criteria"]), "offering_count": len(by_key),
     }

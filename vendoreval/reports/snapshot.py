@@ -13,24 +13,24 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Mapping
-from enum import Enum
 from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.utils import timezone
-from pydantic import BaseModel
 
+from vendoreval.catalog.exporter import checklist_data
 from vendoreval.catalog.models import Company, Evidence, Subprocessor
 from vendoreval.catalog.schema import DEPLOYMENT_MODE_LABELS, DeploymentMode
 from vendoreval.evaluations.context import EvaluationContext, evaluation_context
 from vendoreval.evaluations.models import AuditEvent, Classification, Evaluation
+from vendoreval.evaluations.questions import USE_CHOICES
 from vendoreval.evaluations.services import Outcome, evaluation_outcome
+from vendoreval.plain import plain
 
 SNAPSHOT_FORMAT = "vendoreval-report-snapshot"
-SNAPSHOT_VERSION = 2  # bump when the report's content or layout changes: stored PDFs are keyed by the fingerprint
+SNAPSHOT_VERSION = 3  # bump when the report's content or layout changes: stored PDFs are keyed by the fingerprint
 SENSITIVITY_SAMPLES = 2000
 DEFAULT_SHORTLIST_SIZE = 3
 HIDDEN_HISTORY = {"report_generated"}  # generating a report must not change the snapshot it was generated from
@@ -64,30 +64,8 @@ def document_id_for(fingerprint: str) -> str:
 # --- canonical JSON ------------------------------------------------------------------------------------------------
 
 
-def _plain(value: Any) -> Any:
-    """Plain JSON data: models dumped, sets sorted (their order would otherwise depend on string hashing), dates ISO."""
-    if isinstance(value, BaseModel):
-        return _plain(value.model_dump(mode="python"))
-    if isinstance(value, Enum):
-        return _plain(value.value)
-    if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, (set, frozenset)):
-        return sorted(_plain(v) for v in value)
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    if isinstance(value, dt.datetime):
-        aware = timezone.is_aware(value)
-        return timezone.localtime(value).isoformat(timespec="seconds") if aware else value.isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float) and value != value:  # NaN has no JSON form
-        raise ValueError("NaN cannot be part of a snapshot")
-    return value
-
-
 def canonical_json(data: Any) -> bytes:
-    return json.dumps(_plain(data), sort_keys=True, ensure_ascii=False, separators=(",", ":"),
+    return json.dumps(plain(data), sort_keys=True, ensure_ascii=False, separators=(",", ":"),
                       allow_nan=False).encode("utf-8")
 
 
@@ -148,6 +126,9 @@ def _offering(profile, chain_evidence) -> dict:
         "hosting_operator": o.hosting_operator.name if o.hosting_operator_id else None,
         "model_provider": o.model_provider.name if o.model_provider_id else None,
         "processing_regions": sorted(c.code for c in o.processing_regions.all()),
+        "storage_regions": sorted(c.code for c in o.storage_regions.all()),
+        "residency_exceptions": [x.note for x in o.residency_exceptions.all()],
+        "models": [f.name for f in o.model_families.all()],
         "qualifications": [q.name for q in o.qualifications.all()],
         "model_licence": o.model_licence, "summary": o.summary, "private": o.organisation_id is not None,
         "chain": chain,
@@ -167,12 +148,11 @@ def _history(evaluation: Evaluation) -> list[dict]:
 
 
 def _requirements(evaluation: Evaluation, context: EvaluationContext, outcome: Outcome) -> dict:
+    """What the buyer answered, with the names people read. The values the scoring used (weights, trusted
+    jurisdictions, modes, SEAL minimums, own-hosting levels, uses) are stored once, in `scoring_profile`."""
     countries = {c.code: c.name for c in context.countries}
     preset = context.preset(evaluation.sector)
     regulations = {r["key"]: r["name"] for r in context.regulations}
-    modes = dict(context.mode_choices)
-    profile = outcome.profile
-    objective_weights = profile.objective_weights or {o.key: o.weight for o in context.spec.objectives}
     return {
         "sector": {"key": evaluation.sector, "name": preset["name"] if preset else ""},
         "classification": {"key": evaluation.classification,
@@ -180,27 +160,18 @@ def _requirements(evaluation: Evaluation, context: EvaluationContext, outcome: O
                            if evaluation.classification else ""},
         "use_cases": evaluation.use_cases,
         "regulations": [{"key": k, "name": regulations.get(k, k)} for k in sorted(evaluation.regulations)],
-        "trusted_countries": [{"code": c, "name": countries.get(c, c)} for c in sorted(profile.trusted_countries)],
-        "acceptable_modes": [{"key": m, "label": modes.get(m, m)} for m in sorted(profile.acceptable_modes)],
-        "area_weights": dict(profile.area_weights),
-        "objective_weights": dict(objective_weights),
+        "country_names": {c: countries.get(c, c) for c in sorted(outcome.profile.trusted_countries)},
+        "use_names": {u: USE_CHOICES.get(u, u) for u in sorted(outcome.profile.uses)},
         "must_haves": [{"criterion": m.criterion, "level": m.level, "active": m.active, "reason": m.reason,
                         "rule_level": m.rule.level if m.rule else None, "override_reason": m.override_reason,
                         "buyer_level": m.buyer_level} for m in outcome.must_haves],
-        "seal_minimums": list(profile.seal_minimums),
-        "own_hosting_levels": dict(profile.own_hosting_levels),
     }
 
 
 def _checklist(context: EvaluationContext) -> dict:
-    return {
-        "version": context.checklist.version, "published": context.checklist.published,
-        "areas": [{"key": a.key, "name": a.name} for a in context.spec.areas],
-        "objectives": [{"key": o.key, "name": o.name, "weight": o.weight} for o in context.spec.objectives],
-        "criteria": [{"key": c.key, "area": c.area.key, "title": c.title, "question": c.question,
-                      "csf_objective": c.csf_objective.key if c.csf_objective else None, "derived": c.derived,
-                      "levels": {str(k): v for k, v in c.levels.items()}} for c in context.criteria],
-    }
+    """The checklist as the data files write it (one serialisation), without the presets and rules."""
+    return checklist_data(context.checklist).model_dump(
+        mode="json", include={"version", "published", "csf_objectives", "areas", "criteria"})
 
 
 def report_snapshot(*, evaluation: Evaluation, context: EvaluationContext | None = None) -> ReportSnapshot:
@@ -219,6 +190,8 @@ def report_snapshot(*, evaluation: Evaluation, context: EvaluationContext | None
         "checklist": _checklist(context),
         "catalog": {"as_of": outcome.catalog_as_of},
         "method": {"stale_after_days": settings.VENDOREVAL_STALE_AFTER_DAYS},
+        "missing": list(outcome.missing),  # a report of an unfinished questionnaire is a draft
+        "blockers": list(outcome.blockers),
         "requirements": _requirements(evaluation, context, outcome),
         "scoring_profile": outcome.profile,
         "inputs": [p.as_input() for p in sorted(outcome.offerings.values(), key=lambda p: p.offering.key)],

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
+from django.views.decorators.vary import vary_on_headers
 
 from vendoreval.evaluations.access import VIEW, evaluation_access
 from vendoreval.evaluations.models import Evaluation
@@ -48,6 +49,7 @@ def _file_response(report: Report) -> FileResponse:
 
 @evaluation_access(VIEW, edit_methods=())
 @require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")  # a generation request from htmx gets the status fragment, others a redirect
 def report_page(request: HttpRequest, evaluation: Evaluation) -> HttpResponse:
     """GET: what the report of the evaluation as it is now contains, and its status. POST: generate it."""
     if request.method == "POST":
@@ -80,11 +82,10 @@ def report_status(request: HttpRequest, evaluation: Evaluation, document_id: str
 @evaluation_access(VIEW, edit_methods=())
 @require_http_methods(["GET"])
 def report_download(request: HttpRequest, evaluation: Evaluation) -> HttpResponse:
-    """The PDF of the evaluation as it is now, from the store. When it is not stored yet, the render is queued for the
-    background worker — a web worker never renders a PDF — and the report page follows its progress. (With the
-    immediate task backend of tests and `make run` the render has already happened and the file is served.)"""
-    report = services.report_request(evaluation=evaluation, actor=request.user)
-    if report.status == Report.Status.READY and services.report_is_stored(report):
+    """The PDF of the evaluation as it is now, from the store. A GET changes nothing: when the current report is not
+    stored yet, the report page offers to generate it (a POST) and follows its progress."""
+    _, report = services.report_current(evaluation=evaluation)
+    if report is not None and services.report_is_stored(report):
         return _file_response(report)
     return redirect(_url("evaluation-report", evaluation))
 

@@ -39,6 +39,7 @@ from vendoreval.scoring.models import (
     OfferingResult,
     RequirementProfile,
 )
+from vendoreval.scoring.numbers import shown
 
 MAX_LEVEL = 4
 RANK_DECIMALS = 9  # scores equal to this many decimals are tied for the ranking order
@@ -320,13 +321,17 @@ def _knockouts(
             continue
         spec = plan.criteria[position]
         if scored.unknown:
-            actual_text = "unknown: unverified"
+            actual_text = "unknown"
         elif scored.buyer_controlled:
             actual_text = f"{scored.level} for your own hosting"
         else:
             actual_text = str(scored.level)
         reason = f"{spec.key} {spec.title} is {actual_text}, must-have is {must.min_level} ({must.reason})"
-        why = _vendor_explanation(scored) or (scored.unknown and _own_explanation(plan, position)) or ""
+        if scored.unknown:  # not shown to fail, not shown to pass: say what would settle it
+            why = _vendor_explanation(scored) or (_own_explanation(plan, position) if scored.buyer_controlled else "")
+            reason = f"{reason}: unverified"
+        else:
+            why = _vendor_explanation(scored)
         knockouts.append(
             Knockout(
                 kind="must_have",
@@ -428,7 +433,10 @@ def _vendor_explanation(scored: _Scored) -> str:
 
 
 def _sentence(text: str, explanation: str) -> str:
-    return f"{text}: {explanation}." if explanation else f"{text}."
+    if not explanation:
+        return f"{text}."
+    return f"{text}. {explanation[0].upper()}{explanation[1:]}." if text.endswith("unverified") else (
+        f"{text}: {explanation}.")
 
 
 def _mode_label(mode: str) -> str:
@@ -445,13 +453,13 @@ def _explanation(plan: _Plan, fit: float, area_scores: list[float], data_gaps: l
     strongest = max(weighted, key=lambda item: item[0])  # the first area in checklist order wins a tie
     weakest = min(weighted, key=lambda item: item[0])
     if len(weighted) == 1:
-        head = f"Fit {fit:.1f}: only {strongest[1]} is weighted ({strongest[0]:.0f})."
+        head = f"Fit {shown(fit)}: only {strongest[1]} is weighted ({shown(strongest[0], 0)})."
     elif strongest[0] == weakest[0]:
-        head = f"Fit {fit:.1f}: every weighted area scores {strongest[0]:.0f}."
+        head = f"Fit {shown(fit)}: every weighted area scores {shown(strongest[0], 0)}."
     else:
         head = (
-            f"Fit {fit:.1f}: strongest in {strongest[1]} ({strongest[0]:.0f}), "
-            f"weakest in {weakest[1]} ({weakest[0]:.0f})."
+            f"Fit {shown(fit)}: strongest in {strongest[1]} ({shown(strongest[0], 0)}), "
+            f"weakest in {weakest[1]} ({shown(weakest[0], 0)})."
         )
     tail = f"{_count(len(data_gaps), 'data gap')}, {_count(len(stale), 'stale source')}."
     return f"{head} {tail[0].upper()}{tail[1:]}"

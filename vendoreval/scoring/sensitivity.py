@@ -26,6 +26,7 @@ from vendoreval.scoring.models import (
     SensitivityResult,
     WeightFlip,
 )
+from vendoreval.scoring.numbers import percent
 
 ROBUST_ACCEPTABILITY = 0.75  # the leader must rank first in at least this share of the weight samples
 ROBUST_FLIP_POINTS = 10.0  # and no single area weight may flip the winner within this many percentage points
@@ -221,7 +222,7 @@ def _area_score(result: OfferingResult, area: str) -> float:
 
 
 def _share(share: float) -> str:
-    text = f"{share * 100:.0f}%"
+    text = percent(share)
     if text == "100%" and share < 1:
         return "over 99%"
     if text == "0%" and share > 0:
