@@ -29,10 +29,20 @@ class AreaBlock:
 
 
 @dataclasses.dataclass(frozen=True)
+class ObjectiveRow:
+    key: str
+    name: str
+    cells: list  # ObjectiveScore per compared offering
+    differs: bool
+
+
+@dataclasses.dataclass(frozen=True)
 class ComparisonTable:
     offerings: list[OfferingResult]
     areas: list[AreaBlock]
     chart: str
+    objectives: list[ObjectiveRow]
+    objective_chart: str
 
 
 def comparison_table(outcome, keys: list[str], context: EvaluationContext) -> ComparisonTable:
@@ -54,4 +64,13 @@ def comparison_table(outcome, keys: list[str], context: EvaluationContext) -> Co
                              [(o.name, [next(a.score for a in o.areas if a.area == area.key)
                                         for area in context.spec.areas]) for o in offerings],
                              title="Area profile of the compared offerings (0–100)")
-    return ComparisonTable(offerings, blocks, chart)
+    objectives = []
+    for objective in context.measured_objectives:
+        cells = [next(x for x in o.objectives if x.objective == objective.key) for o in offerings]
+        objectives.append(ObjectiveRow(objective.key, objective.name, cells,
+                                       len({(c.seal, c.attainable, shown(c.score, 0)) for c in cells}) > 1))
+    objective_chart = area_profile_svg(
+        [(row.key, row.name) for row in objectives],
+        [(o.name, [row.cells[i].score for row in objectives]) for i, o in enumerate(offerings)],
+        title="CSF objective scores of the compared offerings (0–1000)", maximum=1000, id_prefix="csf-")
+    return ComparisonTable(offerings, blocks, chart, objectives, objective_chart)

@@ -174,3 +174,44 @@ def evaluation_set_shortlist(*, evaluation: Evaluation, keys: Sequence[str], act
     if not 1 <= len(keys) <= 10:
         raise FieldError("shortlist", "A shortlist holds between 1 and 10 offerings.")
     return evaluation_set_field(evaluation=evaluation, field="shortlist", values=keys, actor=actor, context=context)
+
+
+# --- checklist versions ---------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def evaluation_adopt_checklist(*, evaluation: Evaluation, context: EvaluationContext, actor) -> list[str]:
+    """Move the evaluation to `context.checklist`, carrying every answer over where its criterion, objective, area,
+    preset or rule still exists. Returns what could not be carried over (also recorded in the audit trail)."""
+    candidate = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
+    old_version = candidate.checklist.version
+    criteria = set(context.criteria_by_key)
+    own_hosted = {c.key for c in context.criteria if c.buyer_controlled_when_self_hosted}
+    objectives = {o.key for o in context.spec.objectives}
+    regulations = {r["key"] for r in context.regulations}
+    preset = context.preset(candidate.sector)
+    dropped: list[str] = []
+
+    def keep(mapping: dict, allowed: set[str], what: str) -> dict:
+        dropped.extend(f"{what} {k}" for k in mapping if k not in allowed)
+        return {k: v for k, v in mapping.items() if k in allowed}
+
+    candidate.must_haves = keep(candidate.must_haves, criteria, "must-have on")
+    candidate.overrides = keep(candidate.overrides, criteria, "override of")
+    candidate.own_hosting_levels = keep(candidate.own_hosting_levels, own_hosted, "own-hosting level of")
+    candidate.seal_minimums = keep(candidate.seal_minimums, objectives, "minimum SEAL of")
+    candidate.regulations = [r for r in candidate.regulations if r in regulations]
+    if candidate.sector and preset is None:
+        dropped.append(f"sector {candidate.sector}")
+        candidate.sector = ""
+    weights = {a.key: candidate.area_weights.get(a.key, (preset or {}).get("weights", {}).get(a.key, 0))
+               for a in context.spec.areas}
+    candidate.area_weights = weights
+    candidate.checklist = context.checklist
+    requirement_profile(candidate, context)  # the carried-over answers must form a valid profile
+    candidate.save()
+    AuditEvent.objects.create(evaluation=candidate, actor=actor, action="changed", field="checklist",
+                              old_value=old_version, new_value=context.checklist.version,
+                              note="answers carried over" + (f"; not carried over: {', '.join(dropped)}"
+                                                             if dropped else ""))
+    return dropped

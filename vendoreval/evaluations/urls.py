@@ -10,4 +10,5 @@ urlpatterns = [
     path("e/<slug:slug>/compare/", views.evaluation_compare, name="evaluation-compare"),
     path("e/<slug:slug>/shortlist/", views.evaluation_shortlist, name="evaluation-shortlist"),
     path("e/<slug:slug>/activity/", views.evaluation_activity, name="evaluation-activity"),
+    path("e/<slug:slug>/checklist/", views.evaluation_adopt_checklist, name="evaluation-adopt-checklist"),
 ]

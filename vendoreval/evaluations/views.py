@@ -143,6 +143,7 @@ def evaluation_results(request: HttpRequest, evaluation: Evaluation) -> HttpResp
                     for q in step_questions("weights", evaluation, context, outcome.must_haves)],
         "area_names": context.area_names, "progress": progress(evaluation),
         "can_edit": request.membership.can_edit, "criteria": context.criteria_by_key,
+        "newer_checklist": _newer_checklist(evaluation),
     }
     template = "evaluations/results.html#ranking" if request.htmx else "evaluations/results.html"
     return render(request, template, page, status=422 if errors else 200)
@@ -190,3 +191,23 @@ def evaluation_shortlist(request: HttpRequest, evaluation: Evaluation) -> HttpRe
 def evaluation_activity(request: HttpRequest, evaluation: Evaluation) -> HttpResponse:
     events = AuditEvent.objects.filter(evaluation=evaluation).select_related("actor")
     return render(request, "evaluations/activity.html", {"evaluation": evaluation, "events": events})
+
+
+def _newer_checklist(evaluation: Evaluation):
+    current = current_checklist()
+    return current if current is not None and current.pk != evaluation.checklist_id else None
+
+
+@evaluation_access(EDIT)
+@require_http_methods(["POST"])
+def evaluation_adopt_checklist(request: HttpRequest, evaluation: Evaluation) -> HttpResponse:
+    """Move the evaluation to the current checklist version, its answers carried over where they still apply."""
+    current = current_checklist()
+    if current is None or current.pk == evaluation.checklist_id:
+        messages.info(request, "The evaluation already uses the current checklist.")
+    else:
+        dropped = services.evaluation_adopt_checklist(evaluation=evaluation, context=evaluation_context(current),
+                                                      actor=request.user)
+        messages.success(request, f"The evaluation now uses checklist v{current.version}; your answers were carried "
+                                  "over" + (f" except {', '.join(dropped)}." if dropped else "."))
+    return redirect(_url("evaluation-results", evaluation))

@@ -14,8 +14,6 @@ import dataclasses
 import json
 from typing import Any
 
-from django.utils.safestring import SafeString, mark_safe
-
 from vendoreval.catalog.schema import DEPLOYMENT_MODE_LABELS, DeploymentMode
 from vendoreval.evaluations.charts import area_profile_svg
 from vendoreval.scoring.conditions import Conditions, conditions
@@ -387,15 +385,6 @@ def _recommendation(result: EvaluationResult, shortlist: list[str], acceptabilit
         overrides=[m for m in must_haves if m["override_reason"]])
 
 
-def _unique_ids(svg: str, prefix: str) -> SafeString:
-    """Several charts in one document: give each chart's own ids (title, patterns) a prefix so references stay local.
-    Only the chart module's fixed ids are touched; its text is already escaped."""
-    for name in ("chart-title", "p-hatch2", "p-dots2", "p-hatch", "p-dots", "p-cross"):
-        svg = (svg.replace(f'id="{name}"', f'id="{prefix}{name}"').replace(f"url(#{name})", f"url(#{prefix}{name})")
-               .replace(f'aria-labelledby="{name}"', f'aria-labelledby="{prefix}{name}"'))
-    return mark_safe(svg)
-
-
 def _matrix(checklist: dict, sections: list[OfferingSection]) -> list[dict]:
     matrix = []
     answers = [{a.key: a for a in s.answers} for s in sections]
@@ -419,8 +408,8 @@ def _charts(areas: list[dict], sections: list[OfferingSection]) -> list[dict]:
         label = f"offerings {group[0].n}–{group[-1].n}" if len(group) > 1 else f"offering {group[0].n}"
         svg = area_profile_svg([(a["key"], a["name"]) for a in areas],
                                [(f"{s.n}. {s.name}", [s.areas[a["key"]] for a in areas]) for s in group],
-                               title=f"Area profile of shortlisted {label} (0–100)")
-        charts.append({"label": label, "svg": _unique_ids(svg, f"c{len(charts) + 1}-")})
+                               title=f"Area profile of shortlisted {label} (0–100)", id_prefix=f"c{len(charts) + 1}-")
+        charts.append({"label": label, "svg": svg})
     return charts
 
 
