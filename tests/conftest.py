@@ -27,9 +27,11 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def _fresh_evaluation_contexts():
     """Each test reads the checklist of its own database state (the cache is per process)."""
     from vendoreval.evaluations.context import forget_contexts
+    from vendoreval.evaluations.services import forget_outcomes
 
     yield
     forget_contexts()
+    forget_outcomes()
 
 
 @pytest.fixture

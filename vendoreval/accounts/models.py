@@ -13,6 +13,8 @@ class Organisation(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=80, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    private_catalog_version = models.PositiveIntegerField(
+        default=0, help_text="Counts writes to the organisation's private offerings (cached results follow it)")
 
     class Meta:
         ordering = ["name"]

@@ -5,16 +5,24 @@ from django.contrib.contenttypes.admin import BaseGenericInlineFormSet, GenericT
 from django.core.exceptions import ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
+from .admin_revisions import RevisionAdmin
 from .models import (
     Answer,
     CatalogRelease,
+    CatalogRevision,
     Company,
     Country,
+    Establishment,
     Evidence,
     Law,
+    LicenceRestriction,
+    ModelFamily,
     Offering,
     Qualification,
+    ResidencyException,
+    RevisionChange,
     Shareholding,
+    Source,
     Subprocessor,
 )
 from .rules import level_is_sourced
@@ -44,14 +52,14 @@ class AnswerEvidenceInline(EvidenceInline):
 
 
 @admin.register(Law)
-class LawAdmin(admin.ModelAdmin):
+class LawAdmin(RevisionAdmin, SimpleHistoryAdmin):
     list_display = ["name", "key"]
     search_fields = ["name", "key"]
     inlines = [EvidenceInline]
 
 
 @admin.register(Country)
-class CountryAdmin(admin.ModelAdmin):
+class CountryAdmin(RevisionAdmin, SimpleHistoryAdmin):
     list_display = ["code", "name", "eu", "eea"]
     list_filter = ["eu", "eea", "laws"]
     search_fields = ["code", "name"]
@@ -67,17 +75,96 @@ class ShareholdingInline(admin.TabularInline):
     show_change_link = True
 
 
+class EstablishmentInline(admin.TabularInline):
+    model = Establishment
+    extra = 0
+    fields = ["position", "country", "name"]
+    autocomplete_fields = ["country"]
+    show_change_link = True
+
+
 @admin.register(Company)
-class CompanyAdmin(SimpleHistoryAdmin):
+class CompanyAdmin(RevisionAdmin, SimpleHistoryAdmin):
     list_display = ["name", "key", "country", "parent"]
     list_filter = ["country__eu", "country"]
     search_fields = ["name", "key"]
     autocomplete_fields = ["parent", "country"]
-    inlines = [ShareholdingInline, EvidenceInline]
+    inlines = [ShareholdingInline, EstablishmentInline, EvidenceInline]
+
+
+@admin.register(Establishment)
+class EstablishmentAdmin(RevisionAdmin, SimpleHistoryAdmin):
+    list_display = ["name", "company", "country"]
+    search_fields = ["name", "company__name"]
+    autocomplete_fields = ["company", "country"]
+    inlines = [EvidenceInline]
+
+
+class RestrictionInline(admin.TabularInline):
+    model = LicenceRestriction
+    extra = 0
+    fields = ["position", "kind", "clause", "threshold"]
+    show_change_link = True
+
+
+@admin.register(ModelFamily)
+class ModelFamilyAdmin(RevisionAdmin, SimpleHistoryAdmin):
+    list_display = ["name", "key", "developer", "open_weights", "licence"]
+    list_filter = ["open_weights", "developer__country"]
+    search_fields = ["name", "key", "developer__name", "licence"]
+    autocomplete_fields = ["developer"]
+    inlines = [RestrictionInline, EvidenceInline]
+
+
+@admin.register(LicenceRestriction)
+class LicenceRestrictionAdmin(RevisionAdmin, SimpleHistoryAdmin):
+    list_display = ["family", "kind", "threshold"]
+    list_filter = ["kind"]
+    search_fields = ["family__name", "clause"]
+    autocomplete_fields = ["family"]
+    inlines = [EvidenceInline]
+
+
+@admin.register(Source)
+class SourceAdmin(RevisionAdmin, SimpleHistoryAdmin):
+    list_display = ["url", "publisher"]
+    list_filter = ["publisher"]
+    search_fields = ["url", "note"]
+
+
+class RevisionChangeInline(admin.TabularInline):
+    model = RevisionChange
+    extra = 0
+    can_delete = False
+    fields = ["action", "model", "offering_key", "criterion_key", "old_level", "new_level", "summary"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CatalogRevision)
+class CatalogRevisionAdmin(admin.ModelAdmin):
+    """Revisions are made by the write paths, never edited."""
+
+    list_display = ["pk", "created_at", "author", "source", "reason"]
+    list_filter = ["source"]
+    search_fields = ["reason"]
+    readonly_fields = ["created_at", "author", "source", "reason"]
+    inlines = [RevisionChangeInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Shareholding)
-class ShareholdingAdmin(SimpleHistoryAdmin):
+class ShareholdingAdmin(RevisionAdmin, SimpleHistoryAdmin):
     list_display = ["__str__", "company", "stake_percent"]
     search_fields = ["company__name", "holder_name", "holder_company__name"]
     autocomplete_fields = ["company", "holder_company"]
@@ -105,24 +192,31 @@ class QualificationInline(admin.TabularInline):
     show_change_link = True
 
 
+class ResidencyExceptionInline(admin.TabularInline):
+    model = ResidencyException
+    extra = 0
+    fields = ["position", "note"]
+    show_change_link = True
+
+
 @admin.register(Offering)
-class OfferingAdmin(SimpleHistoryAdmin):
+class OfferingAdmin(RevisionAdmin, SimpleHistoryAdmin):
     list_display = ["name", "vendor", "deployment_mode", "hosting_operator", "organisation"]
     list_filter = ["deployment_mode", "vendor__country", "hosting_operator__country", "organisation"]
     search_fields = ["name", "key", "vendor__name", "product"]
     autocomplete_fields = ["vendor", "model_provider", "hosting_operator"]
-    filter_horizontal = ["processing_regions"]
+    filter_horizontal = ["processing_regions", "storage_regions", "model_families"]
     fieldsets = [
         (None, {"fields": ["name", "key", "product", "summary", "organisation"]}),
         ("Chain", {"fields": ["vendor", "model_provider", "deployment_mode", "hosting_operator",
-                              "processing_regions"]}),
+                              "storage_regions", "processing_regions", "model_families"]}),
         ("Details", {"fields": ["model_licence", "links"]}),
     ]
-    inlines = [SubprocessorInline, QualificationInline, AnswerInline]
+    inlines = [SubprocessorInline, QualificationInline, ResidencyExceptionInline, AnswerInline]
 
 
 @admin.register(Answer)
-class AnswerAdmin(SimpleHistoryAdmin):
+class AnswerAdmin(RevisionAdmin, SimpleHistoryAdmin):
     list_display = ["offering", "criterion", "status", "level"]
     list_filter = ["status", "criterion__area", "offering__deployment_mode", "offering__vendor__country"]
     search_fields = ["offering__name", "criterion__key", "criterion__title", "rationale"]
@@ -132,7 +226,7 @@ class AnswerAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Subprocessor)
-class SubprocessorAdmin(SimpleHistoryAdmin):
+class SubprocessorAdmin(RevisionAdmin, SimpleHistoryAdmin):
     list_display = ["company", "offering", "role"]
     search_fields = ["company__name", "offering__name"]
     autocomplete_fields = ["offering", "company"]
@@ -140,7 +234,7 @@ class SubprocessorAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Qualification)
-class QualificationAdmin(admin.ModelAdmin):
+class QualificationAdmin(RevisionAdmin, SimpleHistoryAdmin):
     list_display = ["name", "offering"]
     search_fields = ["name", "offering__name"]
     autocomplete_fields = ["offering"]
@@ -148,7 +242,7 @@ class QualificationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(SimpleHistoryAdmin):
+class EvidenceAdmin(RevisionAdmin, SimpleHistoryAdmin):
     list_display = ["__str__", "content_type", "source_date", "accessed", "confidence"]
     list_filter = ["confidence", "content_type"]
     search_fields = ["title", "url", "note"]
@@ -157,3 +251,11 @@ class EvidenceAdmin(SimpleHistoryAdmin):
 @admin.register(CatalogRelease)
 class CatalogReleaseAdmin(admin.ModelAdmin):
     list_display = ["title", "as_of", "loaded_at"]
+
+
+@admin.register(ResidencyException)
+class ResidencyExceptionAdmin(RevisionAdmin, SimpleHistoryAdmin):
+    list_display = ["offering", "note"]
+    search_fields = ["offering__name", "note"]
+    autocomplete_fields = ["offering"]
+    inlines = [EvidenceInline]

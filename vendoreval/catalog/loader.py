@@ -16,6 +16,7 @@ from .files import CatalogBundle, read_catalog
 from .models import (
     Answer,
     CatalogRelease,
+    CatalogRevision,
     Company,
     Country,
     Establishment,
@@ -31,6 +32,7 @@ from .models import (
     Subprocessor,
     TrainingSummary,
 )
+from .revisions import catalog_revision
 
 
 @dataclasses.dataclass
@@ -56,14 +58,25 @@ def _upsert(model: type[models.Model], lookup: dict, values: dict) -> models.Mod
     return obj
 
 
+EVIDENCE_FIELDS = ("url", "title", "source_date", "accessed", "confidence", "note")
+
+
+def _evidence_rows(evidence: list[schema.EvidenceData]) -> list[tuple]:
+    return [(str(e.url), e.title, e.source_date, e.accessed, e.confidence.value, e.note) for e in evidence]
+
+
 def _replace_evidence(obj: models.Model, evidence: list[schema.EvidenceData]) -> None:
+    """The object's sources as the files give them; untouched (no history, no revision) when they are the same."""
     content_type = ContentType.objects.get_for_model(obj)
-    Evidence.objects.filter(content_type=content_type, object_id=obj.pk).delete()
-    Evidence.objects.bulk_create(
-        Evidence(content_type=content_type, object_id=obj.pk, position=i, url=str(e.url), title=e.title,
-                 source_date=e.source_date, accessed=e.accessed, confidence=e.confidence.value, note=e.note)
-        for i, e in enumerate(evidence)
-    )
+    current = Evidence.objects.filter(content_type=content_type, object_id=obj.pk)
+    wanted = _evidence_rows(evidence)
+    if list(current.order_by("position", "pk").values_list(*EVIDENCE_FIELDS)) == wanted:
+        return
+    for row in current:
+        row.delete()  # one by one, so the history records each removal
+    for position, values in enumerate(wanted):
+        Evidence.objects.create(content_type=content_type, object_id=obj.pk, position=position,
+                                **dict(zip(EVIDENCE_FIELDS, values, strict=True)))
 
 
 def load_checklist(data: schema.ChecklistData) -> ChecklistVersion:
@@ -115,11 +128,28 @@ def _load_sources(data: schema.SourcesData) -> None:
     Source.objects.exclude(url__in=[str(s.url) for s in data.sources]).delete()
 
 
+def _row_matches(row: models.Model, values: dict, evidence: list[schema.EvidenceData]) -> bool:
+    for name, value in values.items():
+        if isinstance(value, models.Model):
+            if getattr(row, f"{name}_id") != value.pk:
+                return False
+        elif getattr(row, name) != value:
+            return False
+    return list(row.evidence.order_by("position", "pk").values_list(*EVIDENCE_FIELDS)) == _evidence_rows(evidence)
+
+
 def _replace_rows(manager, model: type[models.Model], items: list, values) -> None:
-    """Replace the related rows of one owner (establishments, restrictions, ...) and their evidence, in order."""
-    manager.all().delete()
-    for position, item in enumerate(items):
-        row = model.objects.create(position=position, **values(item))
+    """Replace the related rows of one owner (establishments, restrictions, ...) and their evidence, in order;
+    untouched when they are already the same, so loading unchanged files records no change."""
+    rows = list(manager.all().order_by("position", "pk"))
+    wanted = [values(item) for item in items]
+    if len(rows) == len(wanted) and all(_row_matches(row, row_values, item.evidence)
+                                        for row, row_values, item in zip(rows, wanted, items, strict=True)):
+        return
+    for row in rows:
+        row.delete()
+    for position, (item, row_values) in enumerate(zip(items, wanted, strict=True)):
+        row = model.objects.create(position=position, **row_values)
         _replace_evidence(row, item.evidence)
 
 
@@ -133,13 +163,12 @@ def _load_companies(data: schema.CompaniesData) -> dict[str, Company]:
         _replace_evidence(companies[c.key], c.evidence)
     for c in data.companies:
         company = _upsert(Company, {"key": c.key}, {"parent": companies[c.parent] if c.parent else None})
-        company.shareholdings.all().delete()
-        for position, s in enumerate(c.shareholders):
-            holding = Shareholding.objects.create(
-                company=company, position=position,
-                holder_company=companies.get(s.holder), holder_name="" if s.holder in companies else s.holder,
-                stake_percent=Decimal(str(s.stake_percent)) if s.stake_percent is not None else None, note=s.note)
-            _replace_evidence(holding, s.evidence)
+        _replace_rows(company.shareholdings, Shareholding, c.shareholders,
+                      lambda s, company=company: {
+                          "company": company, "holder_company": companies.get(s.holder),
+                          "holder_name": "" if s.holder in companies else s.holder,
+                          "stake_percent": Decimal(str(s.stake_percent)) if s.stake_percent is not None else None,
+                          "note": s.note})
         _replace_rows(company.establishments, Establishment, c.establishments,
                       lambda e, company=company: {"company": company, "country_id": e.country, "name": e.name})
     return companies
@@ -154,9 +183,11 @@ def _load_model_families(data: schema.ModelFamiliesData, companies: dict[str, Co
         _replace_rows(family.restrictions, LicenceRestriction, f.restrictions,
                       lambda r, family=family: {"family": family, "kind": r.kind.value, "clause": r.clause,
                                                 "threshold": r.threshold})
-        TrainingSummary.objects.filter(family=family).delete()
+        summary = TrainingSummary.objects.filter(family=family).first()
         if f.training_summary:
-            _replace_evidence(TrainingSummary.objects.create(family=family), f.training_summary)
+            _replace_evidence(summary or TrainingSummary.objects.create(family=family), f.training_summary)
+        elif summary is not None:
+            summary.delete()
     ModelFamily.objects.exclude(key__in=list(families)).filter(offerings__isnull=True).delete()
     return families
 
@@ -194,7 +225,14 @@ def _load_offering(o: schema.OfferingData, companies: dict[str, Company], famili
 
 
 @transaction.atomic
-def catalog_load(*, bundle: CatalogBundle) -> LoadSummary:
+def catalog_load(*, bundle: CatalogBundle, author=None, reason: str = "") -> LoadSummary:
+    """Write the bundle in one transaction and one catalog revision (none when nothing changed)."""
+    with catalog_revision(author=author, source=CatalogRevision.LOAD,
+                          reason=reason or f"data files loaded (catalog as of {bundle.meta.as_of})"):
+        return _load(bundle)
+
+
+def _load(bundle: CatalogBundle) -> LoadSummary:
     checklist = load_checklist(bundle.checklist)
     _load_sources(bundle.sources)
     _load_jurisdictions(bundle.jurisdictions)
@@ -211,6 +249,6 @@ def catalog_load(*, bundle: CatalogBundle) -> LoadSummary:
                        answers, removed)
 
 
-def catalog_load_files(*, root: Path | str) -> LoadSummary:
+def catalog_load_files(*, root: Path | str, author=None, reason: str = "") -> LoadSummary:
     """Validate every file first (pure), then write everything in one transaction: a bad file loads nothing."""
-    return catalog_load(bundle=read_catalog(root))
+    return catalog_load(bundle=read_catalog(root), author=author, reason=reason)

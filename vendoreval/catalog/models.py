@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -59,6 +60,7 @@ class Law(models.Model):
     name = models.CharField(max_length=120)
     summary = models.TextField()
     evidence = GenericRelation(Evidence)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["key"]
@@ -75,6 +77,7 @@ class Country(models.Model):
     laws = models.ManyToManyField(Law, blank=True, related_name="countries",
                                   help_text="Laws that let this country's authorities reach data its companies hold "
                                             "abroad")
+    history = HistoricalRecords(m2m_fields=[laws])
 
     class Meta:
         ordering = ["name"]
@@ -174,6 +177,7 @@ class TrainingSummary(models.Model):
 
     family = models.OneToOneField(ModelFamily, on_delete=models.CASCADE, related_name="training_summary")
     evidence = GenericRelation(Evidence)
+    history = HistoricalRecords()
 
     def __str__(self) -> str:
         return f"Training-content summary of {self.family}"
@@ -201,6 +205,57 @@ class Shareholding(models.Model):
     @property
     def holder(self) -> str:
         return self.holder_company.name if self.holder_company else self.holder_name
+
+
+class CatalogRevision(models.Model):
+    """A numbered change of the shared catalog: who, when, why, through which path, and what changed.
+
+    Every write to the shared catalog (the admin, `load_catalog`, an accepted vendor submission) belongs to exactly one
+    revision; "catalog as of" is the date of the latest one.
+    """
+
+    ADMIN, LOAD, VENDOR, OTHER = "admin", "load", "vendor", "other"
+    SOURCE_CHOICES = [(ADMIN, "catalog admin"), (LOAD, "data files (load_catalog)"),
+                      (VENDOR, "vendor self-assessment"), (OTHER, "other")]
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="+")
+    reason = models.TextField()
+    source = models.CharField(max_length=10, choices=SOURCE_CHOICES, default=OTHER)
+
+    class Meta:
+        ordering = ["-pk"]
+
+    def __str__(self) -> str:
+        return f"Catalog revision {self.pk}: {self.reason[:60]}"
+
+    @property
+    def number(self) -> int:
+        return self.pk
+
+
+class RevisionChange(models.Model):
+    """One changed record of a revision, with the offering and criterion it concerns (for alerts and the work
+    queue); answers keep their old and new level."""
+
+    revision = models.ForeignKey(CatalogRevision, on_delete=models.CASCADE, related_name="changes")
+    model = models.CharField(max_length=40)
+    object_id = models.CharField(max_length=80)  # primary key as text (countries are keyed by their code)
+    action = models.CharField(max_length=1)  # + created, ~ changed, - deleted (simple-history's types)
+    offering_key = models.CharField(max_length=80, blank=True, db_index=True)
+    criterion_key = models.CharField(max_length=4, blank=True)
+    old_level = models.PositiveSmallIntegerField(null=True, blank=True)
+    new_level = models.PositiveSmallIntegerField(null=True, blank=True)
+    old_status = models.CharField(max_length=20, blank=True)
+    new_status = models.CharField(max_length=20, blank=True)
+    summary = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["revision", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.model} {self.summary}"
 
 
 class CatalogRelease(models.Model):
@@ -307,6 +362,7 @@ class Qualification(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
     name = models.CharField(max_length=120)
     evidence = GenericRelation(Evidence)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["offering", "position", "pk"]

@@ -11,6 +11,7 @@ from typing import NamedTuple
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from vendoreval.checklist.models import ChecklistVersion, Criterion
 from vendoreval.checklist.selectors import current_checklist  # noqa: F401 - re-exported for the catalog views
@@ -28,6 +29,7 @@ from .models import (
     Offering,
     Subprocessor,
 )
+from .revisions import latest_revision
 from .rules import level_is_sourced
 
 
@@ -36,8 +38,13 @@ def default_trusted_countries() -> frozenset[str]:
     return frozenset(Country.objects.filter(Q(eu=True) | Q(eea=True)).values_list("code", flat=True))
 
 
-def current_release() -> CatalogRelease | None:
-    return CatalogRelease.objects.first()
+def catalog_state() -> dict:
+    """What the pages say the catalog is: the latest revision (number and date) — or, before any, the data files'
+    as-of date."""
+    revision = latest_revision()
+    release = CatalogRelease.objects.first()
+    return {"revision": revision.pk if revision else 0,
+            "as_of": timezone.localdate(revision.created_at) if revision else (release.as_of if release else None)}
 
 
 @dataclasses.dataclass(frozen=True)

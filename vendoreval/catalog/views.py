@@ -19,7 +19,7 @@ def _profiles(request: HttpRequest, **filters):
 def catalog_list(request: HttpRequest) -> HttpResponse:
     checklist, profiles = _profiles(request)
     return render(request, "catalog/list.html", {
-        "profiles": profiles, "release": selectors.current_release(), "checklist": checklist,
+        "profiles": profiles, "catalog": selectors.catalog_state(), "checklist": checklist,
     })
 
 
@@ -31,6 +31,6 @@ def offering_detail(request: HttpRequest, key: str) -> HttpResponse:
     profile = profiles[0]
     areas = [(area, [a for a in profile.answers if a.criterion.area_id == area.pk]) for area in checklist.areas.all()]
     return render(request, "catalog/detail.html", {
-        "profile": profile, "offering": profile.offering, "areas": areas, "release": selectors.current_release(),
+        "profile": profile, "offering": profile.offering, "areas": areas, "catalog": selectors.catalog_state(),
         "holdings": profile.offering.vendor.shareholdings.select_related("holder_company"),
     })

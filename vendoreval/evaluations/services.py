@@ -8,6 +8,8 @@ changes nothing, and an audit row records who changed what.
 from __future__ import annotations
 
 import dataclasses
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 
 from django.db import transaction
@@ -16,6 +18,7 @@ from pydantic import ValidationError
 
 from vendoreval.accounts.models import Organisation
 from vendoreval.catalog import selectors as catalog_selectors
+from vendoreval.catalog.revisions import latest_revision_number
 from vendoreval.scoring.engine import blockers, score_offerings
 from vendoreval.scoring.exposure import Buyer
 from vendoreval.scoring.models import Blocker, EvaluationResult, RequirementProfile, SensitivityResult
@@ -112,6 +115,7 @@ class Outcome:
     offerings: dict[str, catalog_selectors.OfferingProfile]
     must_haves: list[EffectiveMustHave]
     catalog_as_of: object
+    catalog_revision: int = 0
     blockers: tuple[Blocker, ...] = ()  # requirements that knock offerings out, most blocking first
     missing: tuple[str, ...] = ()  # answers a recommendation needs that the buyer has not given
     unstated_own_hosting: tuple[str, ...] = ()  # criteria the buyer's own hosting decides, level not stated
@@ -134,27 +138,55 @@ def missing_answers(evaluation: Evaluation) -> tuple[str, ...]:
     return tuple(missing)
 
 
+OUTCOME_CACHE_SIZE = 256
+_outcomes: OrderedDict[tuple, Outcome] = OrderedDict()
+_outcomes_lock = threading.Lock()
+
+
 def evaluation_outcome(evaluation: Evaluation, context: EvaluationContext, *, samples: int = 2000,
                        today=None) -> Outcome:
-    """Score every offering visible to the evaluation's organisation against its requirement profile.
+    """The evaluation scored against every offering its organisation sees, computed once per state.
 
-    `today` decides which evidence is stale; a report passes its snapshot date so the same snapshot gives the same
-    report whenever it is rendered.
+    The state is the evaluation's own version (its last change), the catalog revision, the organisation's private
+    offerings, the checklist, the number of sensitivity samples and the day (which decides what is stale; a report
+    passes its snapshot date). Any write to one of them gives a new key, so a cached outcome is never stale; old keys
+    fall out of the (per process) cache.
     """
+    today = today or timezone.localdate()
+    key = (evaluation.pk, evaluation.updated_at, evaluation.checklist_id,
+           evaluation.organisation.private_catalog_version, latest_revision_number(), samples, today)
+    with _outcomes_lock:
+        if key in _outcomes:
+            _outcomes.move_to_end(key)
+            return _outcomes[key]
+    outcome = _compute_outcome(evaluation, context, samples=samples, today=today)
+    with _outcomes_lock:
+        _outcomes[key] = outcome
+        while len(_outcomes) > OUTCOME_CACHE_SIZE:
+            _outcomes.popitem(last=False)
+    return outcome
+
+
+def forget_outcomes() -> None:
+    with _outcomes_lock:
+        _outcomes.clear()
+
+
+def _compute_outcome(evaluation: Evaluation, context: EvaluationContext, *, samples: int, today) -> Outcome:
     profile = requirement_profile(evaluation, context)
     buyer = Buyer(trusted=profile.trusted_countries, uses=profile.uses, monthly_users=profile.monthly_users)
     offerings = catalog_selectors.offering_profiles(
         catalog_selectors.offerings_for([evaluation.organisation]), checklist=context.checklist, buyer=buyer,
-        today=today or timezone.localdate())
+        today=today)
     inputs = [p.as_input() for p in offerings]
     result = score_offerings(context.spec, profile, inputs)
     sensitivity = analyse_sensitivity(context.spec, profile, inputs, samples=samples,
                                       result=result) if samples else None
-    release = catalog_selectors.current_release()
+    state = catalog_selectors.catalog_state()
     buyer_hosted = any(a.status == "buyer_controlled" for p in offerings for a in p.answers)
     return Outcome(profile=profile, result=result, sensitivity=sensitivity,
                    offerings={p.offering.key: p for p in offerings}, must_haves=must_haves_of(evaluation, context),
-                   catalog_as_of=release.as_of if release else None,
+                   catalog_as_of=state["as_of"], catalog_revision=state["revision"],
                    blockers=blockers(context.spec, profile, inputs, result), missing=missing_answers(evaluation),
                    unstated_own_hosting=tuple(c.key for c in context.criteria if c.buyer_controlled_when_self_hosted
                                               and c.key not in profile.own_hosting_levels) if buyer_hosted else ())

@@ -501,6 +501,7 @@ def report_document(snapshot: ReportSnapshot) -> dict:
         },
         "organisation": organisation, "evaluation": evaluation,
         "checklist_version": checklist["version"], "catalog_as_of": data["catalog"]["as_of"],
+        "catalog_revision": data["catalog"].get("revision"),
         "recommendation": None if data["missing"] else _recommendation(
             result, shortlist, acceptability, data["offerings"], profile, criteria,
             data["requirements"]["must_haves"]),

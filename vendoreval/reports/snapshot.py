@@ -188,7 +188,7 @@ def report_snapshot(*, evaluation: Evaluation, context: EvaluationContext | None
         "organisation": {"name": evaluation.organisation.name, "slug": evaluation.organisation.slug},
         "evaluation": {"name": evaluation.name, "slug": evaluation.slug, "created_at": evaluation.created_at},
         "checklist": _checklist(context),
-        "catalog": {"as_of": outcome.catalog_as_of},
+        "catalog": {"as_of": outcome.catalog_as_of, "revision": outcome.catalog_revision},
         "method": {"stale_after_days": settings.VENDOREVAL_STALE_AFTER_DAYS},
         "missing": list(outcome.missing),  # a report of an unfinished questionnaire is a draft
         "blockers": list(outcome.blockers),

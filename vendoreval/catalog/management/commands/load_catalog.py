@@ -13,8 +13,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--data", type=Path, default=settings.DATA_DIR, help="data directory (default: data/)")
         parser.add_argument("--check", action="store_true", help="validate only; change nothing")
+        parser.add_argument("--reason", default="", help="why the catalog changes (kept with the revision)")
 
-    def handle(self, *args, data: Path, check: bool, **options):
+    def handle(self, *args, data: Path, check: bool, reason: str = "", **options):
         try:
             bundle = read_catalog(data)
         except CatalogInvalid as exc:
@@ -22,7 +23,7 @@ class Command(BaseCommand):
         if check:
             self.stdout.write(f"{data}: valid ({len(bundle.offerings)} offerings)")
             return
-        summary = catalog_load(bundle=bundle)
+        summary = catalog_load(bundle=bundle, reason=reason)
         self.stdout.write(self.style.SUCCESS(
             f"Loaded checklist v{summary.checklist_version}, {summary.countries} countries, {summary.companies} "
             f"companies, {summary.offerings} offerings ({summary.answers} answers), catalog as of {bundle.meta.as_of}."
