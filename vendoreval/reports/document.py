@@ -9,7 +9,6 @@ numbers; how strongly a source supports a claim (its confidence) and the evidenc
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import json
 from typing import Any
@@ -28,7 +27,8 @@ from vendoreval.scoring.models import (
 )
 from vendoreval.scoring.numbers import percent, shown
 
-from .snapshot import ReportSnapshot
+from .changes import SnapshotChanges
+from .snapshot import ReportSnapshot, upgrade
 
 SEAL_LADDER = [
     (0, "No sovereignty", "The service is under exclusive control of parties outside the trusted jurisdictions; "
@@ -72,31 +72,6 @@ def mode_label(mode: str) -> str:
         return DEPLOYMENT_MODE_LABELS[DeploymentMode(mode)]
     except ValueError:
         return mode.replace("_", " ")
-
-
-# --- older snapshots ---------------------------------------------------------------------------------------------
-
-
-def upgrade(data: dict) -> dict:
-    """Stored reports of earlier snapshot versions stay readable: fill what version 3 added with what they meant."""
-    if data.get("version", 3) >= 3:
-        return data
-    data = copy.deepcopy(data)
-    for result in (*data["results"]["ranking"], *data["results"]["excluded"]):
-        result.setdefault("seal_attainable", result["seal"])
-        result.setdefault("seal_unknowns", [])
-        result.setdefault("known_share", 1 - len(result["data_gaps"]) / max(len(result["criteria"]), 1))
-        for objective in result["objectives"]:
-            objective.setdefault("attainable", objective["seal"])
-            objective.setdefault("unknowns", [])
-    checklist = data["checklist"]
-    checklist.setdefault("csf_objectives", checklist.pop("objectives", []))
-    requirements = data["requirements"]
-    requirements.setdefault("country_names", {c["code"]: c["name"] for c in requirements.get("trusted_countries", [])})
-    requirements.setdefault("use_names", {})
-    data.setdefault("missing", [])
-    data.setdefault("blockers", [])
-    return data
 
 
 # --- citations --------------------------------------------------------------------------------------------------------
@@ -525,4 +500,5 @@ def report_document(snapshot: ReportSnapshot) -> dict:
         "sections": sections, "matrix": _matrix(checklist, sections), "charts": _charts(checklist["areas"], sections),
         "sources": citations.sources, "history": history,
         "criteria_count": len(checklist["criteria"]), "offering_count": len(by_key),
+        "changes": SnapshotChanges.from_data(data["changes_since"]) if data.get("changes_since") else None,
     }

@@ -19,6 +19,8 @@ class Report(models.Model):
 
     evaluation = models.ForeignKey("evaluations.Evaluation", on_delete=models.CASCADE, related_name="reports")
     fingerprint = models.CharField(max_length=64, db_index=True)
+    basis = models.CharField(max_length=64, blank=True, help_text="SHA-256 of the snapshot without its 'changes "
+                                                                  "since the previous report' part")
     document_id = models.CharField(max_length=40)
     snapshot_date = models.DateField(null=True, blank=True)
     snapshot = models.TextField(blank=True,

@@ -48,6 +48,7 @@ def report_is_stored(report: Report) -> bool:
 def report_get_or_create(*, evaluation: Evaluation, snapshot: ReportSnapshot, actor=None) -> Report:
     """The report row for this snapshot; a ready report whose file has gone missing is queued again."""
     defaults = {"document_id": snapshot.document_id, "snapshot_date": snapshot.date,
+                "basis": snapshot.data.get("basis", ""),
                 "snapshot": snapshot.canonical.decode("utf-8"), "requested_by": actor}
     try:
         with transaction.atomic():

@@ -9,6 +9,7 @@ re-checked without the app.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import datetime as dt
 import hashlib
@@ -59,6 +60,31 @@ class ReportSnapshot:
 
 def document_id_for(fingerprint: str) -> str:
     return f"VE-{fingerprint[:12].upper()}"
+
+
+# --- older snapshots ---------------------------------------------------------------------------------------------
+
+
+def upgrade(data: dict) -> dict:
+    """Stored reports of earlier snapshot versions stay readable: fill what version 3 added with what they meant."""
+    if data.get("version", 3) >= 3:
+        return data
+    data = copy.deepcopy(data)
+    for result in (*data["results"]["ranking"], *data["results"]["excluded"]):
+        result.setdefault("seal_attainable", result["seal"])
+        result.setdefault("seal_unknowns", [])
+        result.setdefault("known_share", 1 - len(result["data_gaps"]) / max(len(result["criteria"]), 1))
+        for objective in result["objectives"]:
+            objective.setdefault("attainable", objective["seal"])
+            objective.setdefault("unknowns", [])
+    checklist = data["checklist"]
+    checklist.setdefault("csf_objectives", checklist.pop("objectives", []))
+    requirements = data["requirements"]
+    requirements.setdefault("country_names", {c["code"]: c["name"] for c in requirements.get("trusted_countries", [])})
+    requirements.setdefault("use_names", {})
+    data.setdefault("missing", [])
+    data.setdefault("blockers", [])
+    return data
 
 
 # --- canonical JSON ------------------------------------------------------------------------------------------------
@@ -174,13 +200,20 @@ def _checklist(context: EvaluationContext) -> dict:
         mode="json", include={"version", "published", "csf_objectives", "areas", "criteria"})
 
 
-def report_snapshot(*, evaluation: Evaluation, context: EvaluationContext | None = None) -> ReportSnapshot:
-    """Score the evaluation as of its snapshot date and freeze everything the report shows."""
+def report_snapshot(*, evaluation: Evaluation, context: EvaluationContext | None = None,
+                    detail: tuple[str, ...] = (), with_changes: bool = True) -> ReportSnapshot:
+    """Score the evaluation as of its snapshot date and freeze everything the report shows.
+
+    `detail` adds offerings whose answers and sources are kept besides the shortlist's (to compare with an earlier
+    report's shortlist). With `with_changes`, the snapshot also says what changed since the previous stored report
+    of a different basis (the snapshot without this part), so that section is stable once that report exists.
+    """
     context = context or evaluation_context(evaluation.checklist)
     day = snapshot_date(evaluation)
     outcome = evaluation_outcome(evaluation, context, samples=SENSITIVITY_SAMPLES, today=day)
     shortlist, source = shortlist_of(evaluation, outcome)
-    profiles = [outcome.offerings[k] for k in shortlist]
+    detailed = list(dict.fromkeys([*shortlist, *(k for k in detail if k in outcome.offerings)]))
+    profiles = [outcome.offerings[k] for k in detailed]
     chain_evidence = _chain_evidence(profiles)
     data = {
         "format": SNAPSHOT_FORMAT, "version": SNAPSHOT_VERSION,
@@ -201,4 +234,21 @@ def report_snapshot(*, evaluation: Evaluation, context: EvaluationContext | None
         "offerings": {p.offering.key: _offering(p, chain_evidence) for p in profiles},
         "history": _history(evaluation),
     }
+    if with_changes:
+        data["basis"] = hashlib.sha256(canonical_json(data)).hexdigest()
+        data["changes_since"] = _changes_since_previous(evaluation, data)
     return ReportSnapshot.from_data(data)
+
+
+def _changes_since_previous(evaluation: Evaluation, data: dict) -> dict | None:
+    """What changed since the latest stored report of this evaluation made from a different basis."""
+    from .changes import snapshot_changes  # changes.py reads snapshots with this module's `upgrade`
+    from .models import Report
+
+    previous = (Report.objects.filter(evaluation=evaluation, status=Report.Status.READY)
+                .exclude(basis=data["basis"]).exclude(snapshot="").order_by("-created_at", "-pk").first())
+    if previous is None:
+        return None
+    changes = snapshot_changes(json.loads(previous.snapshot), json.loads(canonical_json(data)),
+                               since_document=previous.document_id)
+    return changes.as_data()

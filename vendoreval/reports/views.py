@@ -3,20 +3,26 @@ reports: generating changes nothing in the evaluation, so every view here needs 
 
 from __future__ import annotations
 
-from django.http import FileResponse, HttpRequest, HttpResponse
+import json
+
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
+from vendoreval.accounts.access import organisation_access
 from vendoreval.evaluations.access import VIEW, evaluation_access
 from vendoreval.evaluations.models import Evaluation
 
 from . import services
+from .changes import SnapshotChanges, snapshot_changes
 from .models import Report
 from .rendering import report_html
+from .snapshot import report_snapshot
 from .tasks import generate_report
+from .verification import MAX_UPLOAD_BYTES, verify_pdf
 
 
 def _url(name: str, evaluation: Evaluation, **kwargs) -> str:
@@ -109,3 +115,61 @@ def report_preview(request: HttpRequest, evaluation: Evaluation) -> HttpResponse
     html = report_html(snapshot, stylesheet_href=static("css/report.css"), preview={
         "back": _url("evaluation-report", evaluation), "download": _url("evaluation-report-download", evaluation)})
     return HttpResponse(html)
+
+
+def changes_since(report: Report, evaluation: Evaluation) -> SnapshotChanges:
+    """What changed between a stored report and the evaluation as it would be scored now."""
+    old = json.loads(report.snapshot)
+    now = report_snapshot(evaluation=evaluation, detail=tuple(old["shortlist"]["keys"]), with_changes=False)
+    return snapshot_changes(old, now.data, since_document=report.document_id)
+
+
+@evaluation_access(VIEW, edit_methods=())
+@require_http_methods(["GET"])
+def report_changes(request: HttpRequest, evaluation: Evaluation, document_id: str) -> HttpResponse:
+    """What changed since a stored report: ranking moves, offerings newly excluded or admitted and why, changed
+    answers of the offerings it detailed, the buyer's own requirement changes."""
+    report = (Report.objects.filter(evaluation=evaluation, document_id=document_id).exclude(snapshot="")
+              .first())
+    if report is None:
+        raise Http404("No such report")
+    return render(request, "reports/changes.html", {"evaluation": evaluation, "report": report,
+                                                    "changes": changes_since(report, evaluation)})
+
+
+@organisation_access(VIEW)
+@require_http_methods(["GET", "POST"])
+def report_verify(request: HttpRequest, organisation) -> HttpResponse:
+    """Anyone in the organisation checks a report PDF: is it intact, whose is it, what changed since. The upload is
+    size-limited, parsed without rendering and never stored."""
+    result, changes, evaluation, error = None, None, None, ""
+    if request.method == "POST":
+        upload = request.FILES.get("report")
+        if upload is None:
+            error = "Choose a report PDF to check."
+        elif upload.size > MAX_UPLOAD_BYTES:
+            error = f"The file is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB; a VendorEval report is smaller."
+        else:
+            result = verify_pdf(upload.read())
+            if result.intact and result.organisation_slug == organisation.slug:
+                evaluation = Evaluation.objects.filter(organisation=organisation,
+                                                       slug=result.evaluation_slug).first()
+                report = Report.objects.filter(evaluation=evaluation, document_id=result.document_id).first() \
+                    if evaluation else None
+                if evaluation is not None and report is not None and report.snapshot:
+                    changes = changes_since(report, evaluation)
+    status = 400 if error else 200
+    return render(request, "reports/verify.html", {"organisation": organisation, "result": result, "error": error,
+                                                   "evaluation": evaluation, "changes": changes,
+                                                   "max_mb": MAX_UPLOAD_BYTES // (1024 * 1024)}, status=status)
+
+
+@evaluation_access(VIEW, edit_methods=())
+@require_http_methods(["GET"])
+def report_changes_summary(request: HttpRequest, evaluation: Evaluation) -> HttpResponse:
+    """One line for the results page (loaded by htmx): how much changed since the latest stored report."""
+    report = (Report.objects.filter(evaluation=evaluation, status=Report.Status.READY).exclude(snapshot="")
+              .order_by("-created_at", "-pk").first())
+    changes = changes_since(report, evaluation) if report is not None else None
+    return render(request, "reports/_changes_summary.html", {"evaluation": evaluation, "report": report,
+                                                             "changes": changes})

@@ -1,0 +1,78 @@
+"""Verify a report PDF: is the embedded snapshot the one whose fingerprint the document states, and whose is it?
+
+The PDF is parsed, never rendered, and never stored. A VendorEval report attaches `snapshot.json` and states the
+snapshot's SHA-256 in its metadata (subject) and on its cover; the document id is derived from it. A file is intact
+when the attachment's SHA-256 equals the fingerprint the document states and the document id matches it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import re
+from io import BytesIO
+
+from pypdf import PdfReader
+from pypdf.errors import PdfReadError
+
+from .rendering import ATTACHMENT_NAME
+from .snapshot import SNAPSHOT_FORMAT, document_id_for
+
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+FINGERPRINT = re.compile(r"SHA-256 ([0-9a-f]{64})")
+DOCUMENT_ID = re.compile(r"document (VE-[0-9A-F]{12})")
+
+
+@dataclasses.dataclass(frozen=True)
+class Verification:
+    intact: bool
+    verdict: str  # one sentence for people
+    document_id: str = ""
+    stated_fingerprint: str = ""
+    actual_fingerprint: str = ""
+    snapshot: dict | None = None
+
+    @property
+    def organisation_slug(self) -> str:
+        return (self.snapshot or {}).get("organisation", {}).get("slug", "")
+
+    @property
+    def evaluation_slug(self) -> str:
+        return (self.snapshot or {}).get("evaluation", {}).get("slug", "")
+
+
+def verify_pdf(content: bytes) -> Verification:
+    if len(content) > MAX_UPLOAD_BYTES:
+        return Verification(False, f"The file is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB; a VendorEval "
+                                   "report is far smaller. Nothing was checked.")
+    if not content.startswith(b"%PDF-"):
+        return Verification(False, "This is not a PDF file.")
+    try:
+        reader = PdfReader(BytesIO(content))
+        subject = str((reader.metadata or {}).get("/Subject", ""))
+        attachments = reader.attachments
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
+        return Verification(False, f"The PDF could not be read ({type(exc).__name__}); it is damaged or not a "
+                                   "VendorEval report.")
+    stated = FINGERPRINT.search(subject)
+    stated_id = DOCUMENT_ID.search(subject)
+    if ATTACHMENT_NAME not in attachments or not stated:
+        return Verification(False, "This PDF carries no VendorEval evaluation snapshot, so it is not a VendorEval "
+                                   "report, or its snapshot was removed.")
+    raw = attachments[ATTACHMENT_NAME][0]
+    actual = hashlib.sha256(raw).hexdigest()
+    document_id = stated_id.group(1) if stated_id else ""
+    try:
+        snapshot = json.loads(raw)
+    except ValueError:
+        snapshot = None
+    if actual != stated.group(1) or document_id != document_id_for(stated.group(1)):
+        return Verification(False, "Altered: the embedded snapshot does not match the fingerprint the document "
+                                   "states. The file was changed after it was produced.",
+                            document_id, stated.group(1), actual)
+    if not isinstance(snapshot, dict) or snapshot.get("format") != SNAPSHOT_FORMAT:
+        return Verification(False, "The attachment is not a VendorEval evaluation snapshot.", document_id,
+                            stated.group(1), actual)
+    return Verification(True, f"Intact: document {document_id} is exactly as produced; its embedded snapshot "
+                              "matches the fingerprint it states.", document_id, stated.group(1), actual, snapshot)
