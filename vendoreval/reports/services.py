@@ -9,6 +9,7 @@ served again without rendering.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import traceback
 
@@ -20,6 +21,7 @@ from vendoreval.evaluations.context import EvaluationContext
 from vendoreval.evaluations.models import AuditEvent, Evaluation
 
 from . import rendering
+from .changes import SnapshotChanges, snapshot_changes
 from .models import Report
 from .snapshot import ReportSnapshot, report_snapshot
 from .storage import report_file_name
@@ -139,3 +141,10 @@ def report_ensure(*, evaluation: Evaluation, actor=None, context: EvaluationCont
         return report, False
     report = report_render(report=report, actor=actor)
     return report, report.status == Report.Status.READY
+
+
+def changes_since(report: Report, evaluation: Evaluation) -> SnapshotChanges:
+    """What changed between a stored report and the evaluation as it would be scored now."""
+    old = json.loads(report.snapshot)
+    now = report_snapshot(evaluation=evaluation, detail=tuple(old["shortlist"]["keys"]), with_changes=False)
+    return snapshot_changes(old, now.data, since_document=report.document_id)

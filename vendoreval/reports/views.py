@@ -3,8 +3,6 @@ reports: generating changes nothing in the evaluation, so every view here needs 
 
 from __future__ import annotations
 
-import json
-
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
@@ -17,10 +15,8 @@ from vendoreval.evaluations.access import VIEW, evaluation_access
 from vendoreval.evaluations.models import Evaluation
 
 from . import services
-from .changes import SnapshotChanges, snapshot_changes
 from .models import Report
 from .rendering import report_html
-from .snapshot import report_snapshot
 from .tasks import generate_report
 from .verification import MAX_UPLOAD_BYTES, verify_pdf
 
@@ -117,13 +113,6 @@ def report_preview(request: HttpRequest, evaluation: Evaluation) -> HttpResponse
     return HttpResponse(html)
 
 
-def changes_since(report: Report, evaluation: Evaluation) -> SnapshotChanges:
-    """What changed between a stored report and the evaluation as it would be scored now."""
-    old = json.loads(report.snapshot)
-    now = report_snapshot(evaluation=evaluation, detail=tuple(old["shortlist"]["keys"]), with_changes=False)
-    return snapshot_changes(old, now.data, since_document=report.document_id)
-
-
 @evaluation_access(VIEW, edit_methods=())
 @require_http_methods(["GET"])
 def report_changes(request: HttpRequest, evaluation: Evaluation, document_id: str) -> HttpResponse:
@@ -134,7 +123,7 @@ def report_changes(request: HttpRequest, evaluation: Evaluation, document_id: st
     if report is None:
         raise Http404("No such report")
     return render(request, "reports/changes.html", {"evaluation": evaluation, "report": report,
-                                                    "changes": changes_since(report, evaluation)})
+                                                    "changes": services.changes_since(report, evaluation)})
 
 
 @organisation_access(VIEW)
@@ -157,7 +146,7 @@ def report_verify(request: HttpRequest, organisation) -> HttpResponse:
                 report = Report.objects.filter(evaluation=evaluation, document_id=result.document_id).first() \
                     if evaluation else None
                 if evaluation is not None and report is not None and report.snapshot:
-                    changes = changes_since(report, evaluation)
+                    changes = services.changes_since(report, evaluation)
     status = 400 if error else 200
     return render(request, "reports/verify.html", {"organisation": organisation, "result": result, "error": error,
                                                    "evaluation": evaluation, "changes": changes,
@@ -170,6 +159,6 @@ def report_changes_summary(request: HttpRequest, evaluation: Evaluation) -> Http
     """One line for the results page (loaded by htmx): how much changed since the latest stored report."""
     report = (Report.objects.filter(evaluation=evaluation, status=Report.Status.READY).exclude(snapshot="")
               .order_by("-created_at", "-pk").first())
-    changes = changes_since(report, evaluation) if report is not None else None
+    changes = services.changes_since(report, evaluation) if report is not None else None
     return render(request, "reports/_changes_summary.html", {"evaluation": evaluation, "report": report,
                                                              "changes": changes})

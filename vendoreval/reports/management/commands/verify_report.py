@@ -4,8 +4,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from vendoreval.evaluations.models import Evaluation
 from vendoreval.reports.models import Report
+from vendoreval.reports.services import changes_since
 from vendoreval.reports.verification import MAX_UPLOAD_BYTES, verify_pdf
-from vendoreval.reports.views import changes_since
 
 
 class Command(BaseCommand):
