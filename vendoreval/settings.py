@@ -208,6 +208,8 @@ TASKS = {
 
 # --- VendorEval ----------------------------------------------------------------------------------------------------
 VENDOREVAL_STALE_AFTER_DAYS = 548  # 18 months
+# Where people reach the app: links in e-mails (invitations, catalog alerts) start with it.
+VENDOREVAL_BASE_URL = os.environ.get("VENDOREVAL_BASE_URL", "http://127.0.0.1:8000")
 VENDOREVAL_DEMO_ACCOUNT = DEBUG and env_bool("VENDOREVAL_DEMO", True)
 # Generated PDF reports; on several web servers, a shared directory (NFS, a mounted volume).
 VENDOREVAL_REPORT_STORE = Path(os.environ.get("VENDOREVAL_REPORT_STORE", VAR_DIR / "reports"))

@@ -75,3 +75,19 @@ class Invitation(models.Model):
     @property
     def is_open(self) -> bool:
         return self.accepted_at is None and self.expires_at > timezone.now()
+
+
+class UserSettings(models.Model):
+    """A user's own settings (one row per user, created when first changed)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="vendoreval_settings")
+    catalog_alerts = models.BooleanField(default=True, help_text="E-mail me when a catalog change affects an "
+                                                                 "evaluation I work on")
+
+    def __str__(self) -> str:
+        return f"Settings of {self.user}"
+
+
+def wants_catalog_alerts(user) -> bool:
+    settings_row = UserSettings.objects.filter(user=user).first()
+    return settings_row.catalog_alerts if settings_row else True

@@ -1,9 +1,14 @@
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
 
 from .forms import LoginForm
+from .models import UserSettings, wants_catalog_alerts
 
 
 class LoginView(auth_views.LoginView):
@@ -21,3 +26,15 @@ def health(request: HttpRequest) -> HttpResponse:
     except Exception:
         return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def alert_settings(request: HttpRequest) -> HttpResponse:
+    """Each user switches catalog alerts on or off for themselves."""
+    if request.method == "POST":
+        on = request.POST.get("catalog_alerts") == "on"
+        UserSettings.objects.update_or_create(user=request.user, defaults={"catalog_alerts": on})
+        messages.success(request, "Catalog alerts are " + ("on." if on else "off."))
+        return redirect("alert-settings")
+    return render(request, "accounts/alerts.html", {"alerts_on": wants_catalog_alerts(request.user)})

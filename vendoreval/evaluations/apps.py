@@ -9,6 +9,7 @@ class EvaluationsConfig(AppConfig):
         from vendoreval.catalog.models import Country
         from vendoreval.checklist.models import Area, ChecklistVersion, Criterion, CsfObjective, SectorPreset
 
+        from . import alerts  # noqa: F401 - registers the catalog-revision receiver
         from .context import forget_contexts
 
         for model in (ChecklistVersion, Area, Criterion, CsfObjective, SectorPreset, Country):

@@ -49,6 +49,10 @@ class Evaluation(models.Model):
                                                                      "jurisdictions question (the default is a "
                                                                      "suggestion until then)")
     shortlist = models.JSONField(default=list, blank=True, help_text="Offering keys for comparison and the report")
+    # what catalog alerts last saw (never shown; kept apart so that updating it does not change the evaluation)
+    alert_state = models.JSONField(default=dict, blank=True, help_text="Passing and excluded offerings at the "
+                                                                       "last catalog revision checked")
+    alerts_revision = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["-updated_at"]
