@@ -18,6 +18,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("vendoreval.accounts.urls")),
     path("catalog/", catalog_views.catalog_list, name="catalog"),
+    path("catalog-work-queue/", evaluation_views.catalog_work_queue, name="catalog-work-queue"),
     path("catalog/<slug:key>/", catalog_views.offering_detail, name="offering"),
     path("o/<slug:org>/", include("vendoreval.evaluations.urls")),
     path("o/<slug:org>/", include("vendoreval.reports.urls")),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -26,6 +27,7 @@ from .questionnaire import STEP_KEYS, STEPS, progress
 from .questions import FieldError, step_questions
 from .questions import question as find_question
 from .selectors import evaluations_for_user
+from .work_queue import work_queue
 
 
 @login_required
@@ -211,3 +213,13 @@ def evaluation_adopt_checklist(request: HttpRequest, evaluation: Evaluation) -> 
         messages.success(request, f"The evaluation now uses checklist v{current.version}; your answers were carried "
                                   "over" + (f" except {', '.join(dropped)}." if dropped else "."))
     return redirect(_url("evaluation-results", evaluation))
+
+
+@login_required
+@require_http_methods(["GET"])
+def catalog_work_queue(request: HttpRequest) -> HttpResponse:
+    """For catalog editors: unknown and stale answers of the shared catalog, by how many evaluations rely on them."""
+    if not (request.user.is_staff and request.user.has_perm("catalog.change_answer")):
+        raise PermissionDenied("The work queue is for catalog editors.")
+    items = work_queue(timezone.localdate())
+    return render(request, "evaluations/work_queue.html", {"items": items[:500], "total": len(items)})
