@@ -44,7 +44,10 @@ def test_invitation_with_a_bad_email_is_explained_next_to_the_field(client, orga
 def test_owner_removes_a_member(client, organisation, owner, evaluator):
     client.force_login(owner)
     membership = Membership.objects.get(user=evaluator)
-    client.post(reverse("member-remove", kwargs={"org": organisation.slug, "membership_id": membership.pk}))
+    response = client.post(reverse("member-remove", kwargs={"org": organisation.slug, "membership_id": membership.pk}),
+                           follow=True)
+    assert response.redirect_chain == [(members_url(organisation), 302)]
+    assert f"{evaluator.username} no longer belongs to {organisation.name}." in response.content.decode()
     assert not Membership.objects.filter(user=evaluator).exists()
 
 

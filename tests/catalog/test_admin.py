@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from tests.factories import UserFactory
 from vendoreval.accounts.services import catalog_editors_group
-from vendoreval.catalog.models import Answer, Company, Offering
+from vendoreval.catalog.models import Answer, Company, Offering, Qualification
 
 pytestmark = pytest.mark.django_db
 
@@ -30,14 +30,26 @@ MODELS = [m for m in admin.site._registry
           if m._meta.app_label in {"catalog", "checklist", "accounts", "evaluations", "reports"}]
 
 
+@pytest.fixture
+def a_row_of_every_kind(evaluation, context, owner):
+    """What the catalog and the sample evaluation leave out: an invitation, a qualification and a report."""
+    from vendoreval.accounts.services import invitation_create
+    from vendoreval.reports.services import report_get_or_create
+    from vendoreval.reports.snapshot import report_snapshot
+
+    invitation_create(organisation=evaluation.organisation, email="new.member@example.eu", role="viewer",
+                      invited_by=owner, base_url="http://testserver")
+    Qualification.objects.create(offering=Offering.objects.get(key="ovhcloud-ai-endpoints"), name="SecNumCloud 3.2")
+    report_get_or_create(evaluation=evaluation, snapshot=report_snapshot(evaluation=evaluation, context=context))
+
+
 @pytest.mark.parametrize("model", MODELS, ids=[f"{m._meta.app_label}.{m._meta.model_name}" for m in MODELS])
-def test_admin_changelist_add_and_change_pages_render(client, superuser, evaluation, model):
+def test_admin_changelist_add_and_change_pages_render(client, superuser, a_row_of_every_kind, model):
     info = (model._meta.app_label, model._meta.model_name)
     assert client.get(reverse("admin:{}_{}_changelist".format(*info))).status_code == 200
     assert client.get(reverse("admin:{}_{}_add".format(*info))).status_code == 200
     obj = model._default_manager.first()
-    if obj is None:
-        pytest.skip(f"no {model.__name__} rows in the starting data")
+    assert obj is not None, f"no {model.__name__} row to open: add one to a_row_of_every_kind"
     assert client.get(reverse("admin:{}_{}_change".format(*info), args=[obj.pk])).status_code == 200
 
 
@@ -79,6 +91,7 @@ def test_editing_a_company_is_recorded_in_its_history(client, analyst):
 def test_an_answer_with_a_level_cannot_lose_its_last_source(client, analyst):
     answer = Answer.objects.filter(offering__key="ovhcloud-ai-endpoints", status="level").first()
     evidence = list(answer.evidence.all())
+    assert evidence, "the answer must start with a source to lose"
     prefix = "catalog-evidence-content_type-object_id"
     data = {"offering": answer.offering_id, "criterion": answer.criterion_id, "status": "level",
             "level": answer.level, "rationale": answer.rationale,

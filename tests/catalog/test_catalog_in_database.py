@@ -3,7 +3,7 @@
 import pytest
 from django.utils import timezone
 
-from vendoreval.catalog.models import Company, Country, Offering
+from vendoreval.catalog.models import Company, Offering
 from vendoreval.catalog.selectors import default_trusted_countries, offering_profiles, offerings_for
 from vendoreval.checklist.selectors import current_checklist
 
@@ -33,17 +33,27 @@ def test_changing_a_parent_company_changes_the_derived_answer(catalog):
 
 
 def test_a_level_without_evidence_counts_as_unknown(catalog):
-    offering = Offering.objects.get(key="ovhcloud-ai-endpoints")
-    answer = offering.answers.filter(status="level").select_related("criterion").first()
+    def shown_c2():
+        profile = offering_profiles(offerings_for().filter(key="ovhcloud-ai-endpoints"), checklist=current_checklist(),
+                                    trusted=default_trusted_countries(), today=timezone.localdate())[0]
+        return next(a for a in profile.answers if a.criterion.key == "C2")
+
+    # data/catalog: OVHcloud answers C2 (training on customer data) with level 4 and a source
+    assert (shown_c2().unknown, shown_c2().level) == (False, 4)
+    answer = Offering.objects.get(key="ovhcloud-ai-endpoints").answers.get(criterion__key="C2")
     answer.evidence.all().delete()
-    profile = offering_profiles(offerings_for().filter(pk=offering.pk), checklist=current_checklist(),
-                                trusted=default_trusted_countries(), today=timezone.localdate())[0]
-    shown = next(a for a in profile.answers if a.criterion.key == answer.criterion.key)
+    shown = shown_c2()
     assert shown.unknown and shown.level is None
+
+
+EU_27 = {"AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU", "IE", "IT", "LT", "LU",
+         "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK"}
+EEA_ONLY = {"IS", "LI", "NO"}
 
 
 def test_default_trusted_set_is_every_eu_and_eea_country(catalog):
     trusted = default_trusted_countries()
     assert {"FR", "DE", "NO", "IS", "LI"} <= trusted
     assert not {"US", "CN", "CH", "GB"} & trusted
-    assert len(trusted) == Country.objects.filter(eu=True).count() + 3
+    assert len(EU_27) == 27
+    assert trusted == EU_27 | EEA_ONLY

@@ -78,6 +78,8 @@ def test_an_absurd_weight_is_refused_and_results_stay_readable(buyer, evaluation
 
 def test_the_largest_weight_is_accepted(buyer, evaluation):
     assert buyer.post(field_url(evaluation, "weight:A"), {"weight:A": "1000"}, **HTMX).status_code == 200
+    evaluation.refresh_from_db()
+    assert evaluation.area_weights["A"] == 1000
 
 
 @pytest.mark.django_db(transaction=True)

@@ -20,6 +20,13 @@ def buyer(client, evaluation, evaluator):
     return client
 
 
+def excluded_row(html: str, key: str) -> str:
+    """The row of one offering in the "Excluded offerings" table."""
+    excluded = html.split("<h2>Excluded offerings</h2>", 1)[1]
+    assert f'name="o" value="{key}"' in excluded, f"{key} is not among the excluded offerings"
+    return excluded.split(f'name="o" value="{key}"', 1)[1].split("</tr>", 1)[0]
+
+
 def ranked_keys(html: str) -> list[str]:
     ranking = html.split("<h2>Ranking</h2>", 1)[1].split("<h2>Excluded offerings</h2>", 1)[0]
     return re.findall(r'name="o" value="([a-z0-9-]+)"', ranking)
@@ -27,11 +34,12 @@ def ranked_keys(html: str) -> list[str]:
 
 def test_offering_under_the_cloud_act_is_excluded_with_that_reason(buyer, evaluation):
     html = buyer.get(url("evaluation-results", evaluation)).content.decode()
-    excluded = html.split("<h2>Excluded offerings</h2>", 1)[1]
-    assert "Mistral models on" in excluded or "mistral-on-azure" in excluded
-    assert "B1 Extraterritorial exposure is 0, must-have is 4" in excluded
-    assert "Microsoft Corporation (US): CLOUD Act, FISA 702" in excluded
-    assert "added because the sector is Defence &amp; aerospace and data classification is restricted" in excluded
+    # data/catalog: Mistral's models on Azure are contracted with Microsoft Corporation (US)
+    row = excluded_row(html, "mistral-on-azure")
+    assert "Mistral models on Microsoft Azure Foundry" in row
+    assert "B1 Extraterritorial exposure is 0, must-have is 4" in row
+    assert "Microsoft Corporation (US): CLOUD Act, FISA 702" in row
+    assert "added because the sector is Defence &amp; aerospace and data classification is restricted" in row
 
 
 def test_self_hosted_open_weights_pass_a_restricted_defence_profile(buyer, evaluation):
@@ -43,20 +51,30 @@ def test_self_hosted_open_weights_pass_a_restricted_defence_profile(buyer, evalu
 def test_changing_a_weight_reranks_in_place(buyer, evaluation):
     before = ranked_keys(buyer.get(url("evaluation-results", evaluation)).content.decode())
     assert len(before) >= 2
+    assert before[0] == "mistral-self-hosted"
     weights = {f"weight:{a}": "0" for a in "ABCDEFGHI"}
-    weights["weight:I"] = "100"  # only sustainability counts now
+    weights["weight:H"] = "100"  # only security & assurance counts now
     response = buyer.post(url("evaluation-results", evaluation), weights, HTTP_HX_REQUEST="true")
     assert response.status_code == 200
     fragment = response.content.decode()
-    assert fragment.startswith('\n<div id="ranking"') or fragment.lstrip().startswith('<div id="ranking"')
+    assert fragment.lstrip().startswith('<div id="ranking"')
     assert "<html" not in fragment
+    # data/catalog, area H (H1-H4): Cohere's private deployment answers H1 3, H2 4, H3 yours (4), H4 unknown:
+    # (3 + 4 + 4 + 0) / 16 = 68.75; every other passing offering has only H3 (yours, 4): 4 / 16 = 25
+    after = ranked_keys(fragment)
+    assert after[0] == "cohere-private" and sorted(after) == sorted(before)
+    assert "Fit 68.8: only Security &amp; assurance is weighted" in fragment
     evaluation.refresh_from_db()
-    assert evaluation.area_weights["I"] == 100 and evaluation.area_weights["A"] == 0
+    assert evaluation.area_weights["H"] == 100 and evaluation.area_weights["A"] == 0
 
 
 def test_results_show_the_sensitivity_verdict(buyer, evaluation):
     html = buyer.get(url("evaluation-results", evaluation)).content.decode()
     assert re.search(r"(Robust|Not robust): .+ ranks first in \d+% of 2,000 weight samples", html)
+    # the verdict is about the offering the ranking shows first
+    first = ranked_keys(html)[0]
+    name = re.search(rf'for="cmp-{first}">Compare ([^<]+)</label>', html).group(1)
+    assert re.search(rf"(Robust|Not robust): {re.escape(name)} ranks first in \d+% of 2,000 weight samples", html)
 
 
 def test_results_page_queries_do_not_grow_with_the_catalog(buyer, evaluation, django_assert_max_num_queries):
@@ -138,6 +156,9 @@ def test_buyer_saves_a_shortlist_for_the_report_and_it_is_audited(buyer, evaluat
 
 
 def test_shortlist_refuses_unknown_offerings(buyer, evaluation):
-    buyer.post(url("evaluation-shortlist", evaluation), {"o": ["mistral-self-hosted", "nope"]})
+    response = buyer.post(url("evaluation-shortlist", evaluation), {"o": ["mistral-self-hosted", "nope"]},
+                          follow=True)
+    assert [str(m) for m in response.context["messages"]] == ["Unknown offering nope."]
+    assert "Shortlist saved" not in response.content.decode()
     evaluation.refresh_from_db()
     assert evaluation.shortlist == []

@@ -7,6 +7,7 @@ import hashlib
 import json
 from io import BytesIO
 
+import pytest
 from pypdf import PdfReader
 
 from vendoreval.reports.fetcher import STYLESHEET
@@ -14,6 +15,8 @@ from vendoreval.reports.rendering import render_pdf
 from vendoreval.reports.snapshot import ReportSnapshot
 
 from .conftest import pdf_text, squash
+
+pytestmark = pytest.mark.django_db  # the sample is built in the test database: set it up even when run alone
 
 SECTIONS = ["Executive summary", "Requirement profile", "Method", "Comparison of the shortlist",
             "Shortlisted offerings", "Sensitivity", "Appendix", "Sign-off"]
@@ -80,8 +83,10 @@ def test_sensitivity_verdict_and_acceptability(sample):
     leader = sample.outcome.result.ranking[0]
     section = between(sample.flat, "Rank acceptability", "Weight that flips the winner")
     assert squash(f"{leader.name}{sensitivity.acceptability[leader.key] * 100:.0f}%") in section
-    if sensitivity.flip:
-        assert squash(f"from {sensitivity.flip.from_weight:.0f}% to {sensitivity.flip.to_weight:.0f}%") in sample.flat
+    # the defence sample has a flip: more weight on Security & assurance makes Cohere's private deployment the winner
+    # (area H: 68.75 against the leader's 25, see tests/evaluations/test_results.py)
+    assert sensitivity.flip is not None
+    assert squash(f"from {sensitivity.flip.from_weight:.0f}% to {sensitivity.flip.to_weight:.0f}%") in sample.flat
 
 
 def test_each_shortlisted_offering_has_its_section_with_chain_and_exposure(sample):
@@ -93,7 +98,7 @@ def test_each_shortlisted_offering_has_its_section_with_chain_and_exposure(sampl
         assert squash(f"{n}. {profile.offering.name}") in section
         assert squash(profile.chain[0].company.name) in section
         b1 = next(a for a in profile.answers if a.criterion.key == "B1")
-        assert squash(b1.rationale[:60].capitalize()) in section or squash(b1.rationale[:60]) in section
+        assert squash(b1.rationale[0].upper() + b1.rationale[1:60]) in section  # a sentence of the exposure line
 
 
 def cited_evidence(sample) -> list[dict]:

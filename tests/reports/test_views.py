@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from io import BytesIO
 from unittest import mock
 
 import pytest
 from django.urls import reverse
+from pypdf import PdfReader
 
 from vendoreval.evaluations.models import AuditEvent
 from vendoreval.evaluations.services import evaluation_set_field
@@ -131,7 +133,7 @@ def test_download_is_an_attachment_named_after_the_evaluation_and_date(client, v
     assert response["Content-Disposition"] == f'attachment; filename="{name}"'
     body = b"".join(response.streaming_content)
     assert body.startswith(b"%PDF-")
-    assert snapshot.canonical in body or b"/EmbeddedFile" in body
+    assert PdfReader(BytesIO(body)).attachments == {"snapshot.json": [snapshot.canonical]}
 
 
 def test_an_unchanged_evaluation_is_served_from_the_store(client, viewer, evaluation, context, owner):

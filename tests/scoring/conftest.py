@@ -97,6 +97,8 @@ def build_offering(
     levels = dict(levels or {})
     explanations = dict(explanations or {})
     buyer_controlled, stale, omit = set(buyer_controlled), set(stale), set(omit)
+    unknown = (set(levels) | set(explanations) | buyer_controlled | stale | omit) - set(CRITERIA)
+    assert not unknown, f"criteria {sorted(unknown)} are not in the test checklist {CRITERIA}: they would be dropped"
     answers = []
     for criterion in CRITERIA:
         if criterion in omit:

@@ -19,6 +19,7 @@ from vendoreval.scoring.sensitivity import analyse_sensitivity
 CRITERIA = ("A1", "A2", "B1", "B2", "D1", "D3")
 MODES = ("public_api", "third_party_cloud", "self_hosted_open_weights")
 MEASURED_OBJECTIVES = ("SOV-1", "SOV-2", "SOV-5", "SOV-6")
+OBJECTIVE_OF = {"A1": "SOV-1", "A2": "SOV-1", "B1": "SOV-2", "B2": "SOV-2", "D1": "SOV-6", "D3": "SOV-5"}  # conftest
 CSF_WEIGHTS = {"SOV-1": 15.0, "SOV-2": 10.0, "SOV-5": 20.0, "SOV-6": 15.0, "SOV-8": 5.0}
 NUDGE = 1e-5  # percentage points past a flip point: far above float noise, far below the gap between flip points
 
@@ -77,6 +78,15 @@ def build_profile(make_profile, data, *, scale: float = 1.0, weights=None):
     )
 
 
+def scored_levels(item, profile) -> dict[str, int]:
+    """The level each criterion scores, from the drawn data: unknown scores 0; D3 of a self-hosted offering the buyer
+    hosts scores the buyer's stated level, 4 when they stated none."""
+    levels = {c: 0 if level is None else level for c, level in zip(CRITERIA, item["levels"], strict=True)}
+    if item["own_d3"] and item["mode"] == "self_hosted_open_weights":
+        levels["D3"] = 4 if profile["own_d3"] is None else profile["own_d3"]
+    return levels
+
+
 def every_result(evaluation):
     return {r.key: r for r in evaluation.ranking + evaluation.excluded}
 
@@ -128,9 +138,16 @@ def test_overall_seal_is_at_most_every_objective_seal(checklist, make_profile, m
         checklist, build_profile(make_profile, profile), build_offerings(make_offering, offerings)
     )
 
-    for result in every_result(evaluation).values():
+    for i, item in enumerate(offerings):
+        result = every_result(evaluation)[f"o{i}"]
+        levels = scored_levels(item, profile)
         assert all(result.seal <= objective.seal for objective in result.objectives)
-        assert result.seal == min(objective.seal for objective in result.objectives)
+        # the SEAL is the lowest scored level, per objective and overall, worked out from the drawn answers
+        assert {o.objective: o.seal for o in result.objectives} == {
+            objective: min(level for c, level in levels.items() if OBJECTIVE_OF[c] == objective)
+            for objective in MEASURED_OBJECTIVES
+        }
+        assert result.seal == min(levels.values())
 
 
 @given(offerings_data, profile_data)

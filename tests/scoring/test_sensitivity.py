@@ -215,12 +215,15 @@ def test_flipped_area_weights_changes_only_the_flipped_area():
     assert flipped_area_weights({"A": 20, "B": 50, "D": 30}, flip) == {"A": 80.0, "B": 50, "D": 30}
 
 
-
 def test_a_result_already_scored_gives_the_same_analysis(checklist, make_profile, make_offering):
-    from vendoreval.scoring.engine import score_offerings
-
     profile = make_profile()
-    offerings = [make_offering("a", {"B1": 4, "C1": 2}), make_offering("b", {"B1": 2, "C1": 4}), make_offering("c")]
+    # a: areas 100, 100, 75 -> fit 20 + 50 + 22.5 = 92.5;  b: 100, 75, 100 -> 20 + 37.5 + 30 = 87.5;
+    # c: 50, 100, 100 -> 10 + 50 + 30 = 90.  Smallest flip: A down, g = 50 - 100 = -50, d = -2.5/50 = -0.05,
+    # A becomes 0.15 / 0.95 = 15.79% and c wins (D up would need 36.4%; against b, D 41.7% or B 37.5%)
+    offerings = [make_offering("a", {"D1": 2}), make_offering("b", {"B1": 2, "D1": 4}), make_offering("c", {"A1": 0})]
     scored = score_offerings(checklist, profile, offerings)
-    assert analyse_sensitivity(checklist, profile, offerings, samples=300, result=scored) == \
-        analyse_sensitivity(checklist, profile, offerings, samples=300)
+    analysis = analyse_sensitivity(checklist, profile, offerings, samples=300)
+    assert (analysis.leader, list(analysis.acceptability)) == ("a", ["a", "c", "b"])
+    assert analysis.flip.model_dump() == {
+        "area": "A", "from_weight": pytest.approx(20.0), "to_weight": pytest.approx(300 / 19), "new_winner": "c"}
+    assert analyse_sensitivity(checklist, profile, offerings, samples=300, result=scored) == analysis
