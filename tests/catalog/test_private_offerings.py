@@ -3,6 +3,8 @@
 import datetime as dt
 
 import pytest
+import yaml
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -19,7 +21,10 @@ IN_HOUSE = {
     "deployment_mode": "self_hosted_open_weights", "hosting_operator": "", "processing_regions": ["DE"],
     "model_licence": "Llama 3.3 Community Licence",
 }
-BUYER_CONTROLLED = {"C1", "C3", "C4", "G1", "H3"}
+# criteria the buyer's own hosting decides (and are typed in, not derived), from the checklist file
+BUYER_CONTROLLED = {c["key"] for c in yaml.safe_load((settings.DATA_DIR / "checklist.yaml").read_text())["criteria"]
+                    if c.get("buyer_controlled_when_self_hosted") and not c.get("derived")}
+
 
 
 def new_url(organisation):
@@ -59,8 +64,8 @@ def test_new_private_offering_starts_not_assessed_and_buyer_controlled_where_the
                                                                                            organisation):
     answers = {a.criterion.key: a for a in in_house.answers.select_related("criterion")}
     assert {k for k, a in answers.items() if a.status == Answer.BUYER_CONTROLLED} == BUYER_CONTROLLED
-    assert answers["C2"].status == Answer.UNKNOWN
-    assert answers["C2"].rationale == f"Not assessed yet by {organisation.name}"
+    assert answers["F1"].status == Answer.UNKNOWN
+    assert answers["F1"].rationale == f"Not assessed yet by {organisation.name}"
     assert not {"A1", "B1", "D3"} & set(answers)  # derived from the chain, never typed in
 
 
@@ -110,15 +115,15 @@ def test_level_without_source_is_rejected_and_nothing_is_saved(client, evaluator
     client.force_login(evaluator)
     before = list(in_house.answers.values_list("criterion__key", "status", "level", "rationale"))
     response = client.post(answers_url(in_house), {
-        "C2-status": "4", "C2-rationale": "Contract excludes training.", "C2-url": "https://example.eu/contract",
-        "C2-accessed": "2026-01-10", "C2-confidence": "confirmed",
+        "F1-status": "4", "F1-rationale": "Contract excludes training.", "F1-url": "https://example.eu/contract",
+        "F1-accessed": "2026-01-10", "F1-confidence": "confirmed",
         "E2-status": "3", "E2-rationale": "We pin versions ourselves.",
     })
     html = response.content.decode()
     assert response.status_code == 400
     row = html.split('id="row-E2"', 1)[1].split("</fieldset>", 1)[0]
     assert LEVEL_NEEDS_SOURCE in row and 'role="alert"' in row and "We pin versions ourselves." in row
-    c2 = html.split('id="row-C2"', 1)[1].split("</fieldset>", 1)[0]
+    c2 = html.split('id="row-F1"', 1)[1].split("</fieldset>", 1)[0]
     assert "https://example.eu/contract" in c2 and '<option value="4" selected>' in c2
     assert list(in_house.answers.values_list("criterion__key", "status", "level", "rationale")) == before
     assert not Evidence.objects.filter(url="https://example.eu/contract").exists()
@@ -127,48 +132,48 @@ def test_level_without_source_is_rejected_and_nothing_is_saved(client, evaluator
 def test_valid_answers_are_saved_with_their_source_and_shown_on_the_offering_page(client, evaluator, in_house):
     client.force_login(evaluator)
     response = client.post(answers_url(in_house), {
-        "C2-status": "4", "C2-rationale": "Weights run on our own hardware.",
-        "C2-url": "https://intranet.example.eu/llm/architecture", "C2-title": "LLM platform architecture",
-        "C2-source_date": "2026-03-01", "C2-accessed": "", "C2-confidence": "confirmed",
-        "C1-status": "buyer_controlled", "C1-rationale": "Our data centre in Bonn.",
+        "F1-status": "4", "F1-rationale": "Weights run on our own hardware.",
+        "F1-url": "https://intranet.example.eu/llm/architecture", "F1-title": "LLM platform architecture",
+        "F1-source_date": "2026-03-01", "F1-accessed": "", "F1-confidence": "confirmed",
+        "C3-status": "buyer_controlled", "C3-rationale": "Our data centre in Bonn.",
     })
     assert response.status_code == 302 and response["Location"] == reverse("offering", kwargs={"key": in_house.key})
-    c2 = in_house.answers.get(criterion__key="C2")
+    c2 = in_house.answers.get(criterion__key="F1")
     assert (c2.status, c2.level) == (Answer.LEVEL, 4)
     source = c2.evidence.get()
     assert (source.title, source.source_date, source.accessed) == (
         "LLM platform architecture", dt.date(2026, 3, 1), timezone.localdate())
-    assert in_house.answers.get(criterion__key="C1").rationale == "Our data centre in Bonn."
+    assert in_house.answers.get(criterion__key="C3").rationale == "Our data centre in Bonn."
     html = client.get(response["Location"]).content.decode()
-    row = html.split('id="answer-C2"', 1)[1].split("</tr>", 1)[0]
+    row = html.split('id="answer-F1"', 1)[1].split("</tr>", 1)[0]
     assert "https://intranet.example.eu/llm/architecture" in row and "LLM platform architecture" in row
 
 
 def test_buyer_controlled_rows_cannot_take_a_level(in_house, evaluator):
-    criteria = {c.key: c for c in Criterion.objects.filter(key__in=["C1", "C2"], checklist=in_house.answers.first()
+    criteria = {c.key: c for c in Criterion.objects.filter(key__in=["C3", "F1"], checklist=in_house.answers.first()
                                                            .criterion.checklist)}
-    rows = [AnswerRowForm({"C1-status": "4", "C1-url": "https://example.eu/a", "C1-accessed": "2026-01-01"},
-                          criterion=criteria["C1"], offering=in_house),
-            AnswerRowForm({"C2-status": "buyer_controlled"}, criterion=criteria["C2"], offering=in_house)]
-    assert [(r.criterion.key, set(r.errors)) for r in rows if not r.is_valid()] == [("C1", {"status"}),
-                                                                                   ("C2", {"status"})]
-    assert in_house.answers.get(criterion__key="C1").status == Answer.BUYER_CONTROLLED
+    rows = [AnswerRowForm({"C3-status": "4", "C3-url": "https://example.eu/a", "C3-accessed": "2026-01-01"},
+                          criterion=criteria["C3"], offering=in_house),
+            AnswerRowForm({"F1-status": "buyer_controlled"}, criterion=criteria["F1"], offering=in_house)]
+    assert [(r.criterion.key, set(r.errors)) for r in rows if not r.is_valid()] == [("C3", {"status"}),
+                                                                                   ("F1", {"status"})]
+    assert in_house.answers.get(criterion__key="C3").status == Answer.BUYER_CONTROLLED
 
 
 def test_giving_a_hosting_operator_turns_buyer_controlled_answers_back_to_unknown(in_house, evaluator):
     private_offering_update(offering=in_house, actor=evaluator,
                             data=cleaned(deployment_mode="dedicated_cloud", hosting_operator="ionos"))
     assert not in_house.answers.filter(status=Answer.BUYER_CONTROLLED).exists()
-    assert in_house.answers.get(criterion__key="C1").status == Answer.UNKNOWN
+    assert in_house.answers.get(criterion__key="C3").status == Answer.UNKNOWN
 
 
 def test_viewer_reads_the_answers_page_but_cannot_save(client, viewer, in_house):
     client.force_login(viewer)
     page = client.get(answers_url(in_house))
     assert page.status_code == 200 and "Save all answers" not in page.content.decode()
-    response = client.post(answers_url(in_house), {"C2-status": "unknown", "C2-rationale": "viewer was here"})
+    response = client.post(answers_url(in_house), {"F1-status": "unknown", "F1-rationale": "viewer was here"})
     assert response.status_code == 403
-    assert in_house.answers.get(criterion__key="C2").rationale == f"Not assessed yet by {in_house.organisation.name}"
+    assert in_house.answers.get(criterion__key="F1").rationale == f"Not assessed yet by {in_house.organisation.name}"
 
 
 def test_shared_catalog_offerings_cannot_be_edited_here(client, owner, organisation, catalog):
@@ -178,7 +183,7 @@ def test_shared_catalog_offerings_cannot_be_edited_here(client, owner, organisat
     for name in ("private-offering-edit", "private-offering-answers"):
         url = reverse(name, kwargs={"org": organisation.slug, "key": shared.key})
         assert client.get(url).status_code == 404
-        assert client.post(url, {"name": "Hijacked", "C2-status": "unknown"}).status_code == 404
+        assert client.post(url, {"name": "Hijacked", "F1-status": "unknown"}).status_code == 404
     shared.refresh_from_db()
     assert shared.name == original
 
@@ -200,8 +205,8 @@ def test_changes_are_recorded_in_the_history_with_who_made_them(client, evaluato
     assert response.status_code == 302
     latest = in_house.history.latest()
     assert (latest.name, latest.history_user) == ("In-house Llama cluster (Bonn)", owner)
-    client.post(answers_url(in_house), {"C2-status": "unknown", "C2-rationale": "Asked legal, no answer yet."})
-    answer = in_house.answers.get(criterion__key="C2")
+    client.post(answers_url(in_house), {"F1-status": "unknown", "F1-rationale": "Asked legal, no answer yet."})
+    answer = in_house.answers.get(criterion__key="F1")
     assert answer.history.latest().history_user == owner
     assert answer.history.latest().prev_record.rationale.startswith("Not assessed yet")
 
@@ -224,11 +229,11 @@ def test_bad_text_in_the_offering_form_is_refused_next_to_the_field(client, eval
 def test_a_nul_byte_or_overlong_rationale_in_an_answer_saves_nothing(client, evaluator, in_house):
     client.force_login(evaluator)
     before = list(in_house.answers.values_list("criterion__key", "status", "rationale"))
-    response = client.post(answers_url(in_house), {"C2-status": "unknown", "C2-rationale": "asked\x00legal",
+    response = client.post(answers_url(in_house), {"F1-status": "unknown", "F1-rationale": "asked\x00legal",
                                                    "E2-status": "unknown", "E2-rationale": "r" * 4001})
     html = response.content.decode()
     assert response.status_code == 400
-    assert "Null characters are not allowed." in html.split('id="row-C2"', 1)[1].split("</fieldset>", 1)[0]
+    assert "Null characters are not allowed." in html.split('id="row-F1"', 1)[1].split("</fieldset>", 1)[0]
     assert "it has 4001" in html.split('id="row-E2"', 1)[1].split("</fieldset>", 1)[0]
     assert list(in_house.answers.values_list("criterion__key", "status", "rationale")) == before
 
