@@ -58,6 +58,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "vendoreval.middleware.RequestGuardMiddleware",  # NUL characters and unreadable form bodies: 400, before all else
+    "vendoreval.middleware.RequestGuardMiddleware",  # NUL characters and unreadable form bodies: 400, before all else
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
