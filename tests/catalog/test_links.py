@@ -18,8 +18,9 @@ from vendoreval.catalog.validators import is_web_url, validate_links
 
 pytestmark = pytest.mark.django_db
 
-HOSTILE = ["javascript:alert(document.cookie)", "JavaScript:alert(1)", "data:text/html;base64,PHNjcmlwdD4=",
-           "vbscript:msgbox(1)", "ftp://example.eu/file", "//evil.example/x", "https//example.eu", " javascript:alert(1)"]
+HOSTILE = ["javascript:alert(document.cookie)", "JavaScript:alert(1)", " javascript:alert(1)",
+           "data:text/html;base64,PHNjcmlwdD4=", "vbscript:msgbox(1)", "ftp://example.eu/file", "//evil.example/x",
+           "https//example.eu"]
 
 
 @pytest.mark.parametrize("url", HOSTILE)
