@@ -67,11 +67,16 @@ def invitation_accept(*, invitation: Invitation, user) -> Membership:
 
 @transaction.atomic
 def membership_remove(*, membership: Membership) -> None:
-    if membership.role == Role.OWNER:
-        owners = Membership.objects.select_for_update().filter(organisation=membership.organisation, role=Role.OWNER)
-        if owners.count() <= 1:
-            raise ValidationError("The last owner cannot leave or be removed. Make another member owner first.")
-    membership.delete()
+    """Remove a member; the last owner stays. Changes to an organisation's members are made one at a time: the
+    organisation row is locked first, so two owners removing each other at once cannot both see the other owner."""
+    Organisation.objects.select_for_update().get(pk=membership.organisation_id)
+    current = Membership.objects.filter(pk=membership.pk).first()  # as it is now, under the lock
+    if current is None:
+        return  # removed meanwhile
+    if current.role == Role.OWNER and Membership.objects.filter(
+            organisation_id=current.organisation_id, role=Role.OWNER).count() <= 1:
+        raise ValidationError("The last owner cannot leave or be removed. Make another member owner first.")
+    current.delete()
 
 
 def user_create(*, username: str, password: str, email: str = "", staff: bool = False):
