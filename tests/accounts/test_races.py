@@ -12,9 +12,10 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def remover(organisation, user, membership):
+    client = Client()
+    client.force_login(user)
+
     def remove():
-        client = Client()
-        client.force_login(user)
         return client.post(reverse("member-remove", kwargs={"org": organisation.slug, "membership_id": membership.pk}))
     return remove
 
@@ -26,7 +27,8 @@ def test_two_owners_removing_each_other_at_once_leave_one_owner(organisation):
     # both requests reach the deletion together unless one waits for the other
     with meet_before(Membership, "delete", parties=2):
         responses = run_together(remover(organisation, anna, bruno_m), remover(organisation, bruno, anna_m))
-    assert [getattr(r, "status_code", r) for r in responses] == [302, 302]
+    # each is answered (a request that waited may find its sender no longer a member: 404)
+    assert {getattr(r, "status_code", r) for r in responses} <= {302, 404}, responses
     assert Membership.objects.filter(organisation=organisation, role="owner").count() == 1
 
 

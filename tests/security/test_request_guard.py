@@ -4,19 +4,14 @@ a charset other than UTF-8 (Django's own 400 handler read the body again and fai
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
 
 import pytest
-from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
+from tests.servers import gunicorn
 from vendoreval.middleware import handles_nul_in_form
 
 pytestmark = pytest.mark.django_db
@@ -57,6 +52,10 @@ def test_a_nul_in_a_form_field_is_a_400_and_changes_nothing(client, organisation
 def test_a_nul_in_the_login_form_is_a_400_not_a_database_error(evaluator):
     response = Client().post(reverse("login"), {"username": evaluator.username + "\x00", "password": "x"})
     assert_bad_request(response)
+
+
+def test_a_nul_in_an_invitation_token_is_a_400(client):
+    assert_bad_request(client.get(reverse("invitation-accept") + "?token=abc%00def"))
 
 
 def test_a_nul_in_a_cookie_is_a_400(client, viewer):
@@ -110,39 +109,10 @@ def test_a_multipart_form_in_a_non_text_charset_is_a_400():
     assert_bad_request(response)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def gunicorn_server():
-    """gunicorn with DEBUG off, as `make serve` runs it (the page of a failure is gunicorn's when Django fails)."""
-    port = free_port()
-    env = {**os.environ, "DEBUG": "0", "SECRET_KEY": "s" * 50, "ALLOWED_HOSTS": "127.0.0.1",
-           "SECURE_SSL_REDIRECT": "0", "VENDOREVAL_PLAIN_STATIC": "1", "DJANGO_SETTINGS_MODULE": "vendoreval.settings"}
-    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "vendoreval.wsgi:application", "--bind", f"127.0.0.1:{port}",
-         "--workers", "1", "--no-control-socket"],
-        cwd=settings.BASE_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    try:
-        while True:
-            try:
-                urllib.request.urlopen(base + "/accounts/login/", timeout=5).read()  # noqa: S310 - loopback only
-                break
-            except (urllib.error.URLError, ConnectionError):
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise RuntimeError(process.stderr.read().decode()[-3000:] if process.poll() is not None
-                                       else "gunicorn did not start") from None
-                time.sleep(0.2)
+    with gunicorn() as base:
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 def test_gunicorn_answers_an_unusual_charset_with_the_400_page(gunicorn_server):
