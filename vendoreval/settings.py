@@ -166,9 +166,6 @@ if not DEBUG:
     SECURE_REDIRECT_EXEMPT = [r"^health/$"]  # load balancers probe over plain HTTP
     if env_bool("BEHIND_TLS_PROXY"):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-        # Behind the proxy every request comes from its address: throttle logins per client, not per proxy.
-        AXES_IPWARE_PROXY_COUNT = 1
-        AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
@@ -197,6 +194,10 @@ AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_RESET_ON_SUCCESS = True
+# Per client, not per proxy: behind BEHIND_TLS_PROXY the client is read from X-Forwarded-For, trusting as many entries
+# from the right as there are proxies that append to it (PROXY_HOPS, default 1: the TLS proxy). See client_ip.py.
+AXES_CLIENT_IP_CALLABLE = "vendoreval.accounts.client_ip.client_ip"
+VENDOREVAL_PROXY_HOPS = int(os.environ.get("PROXY_HOPS", "1")) if env_bool("BEHIND_TLS_PROXY") else 0
 
 # --- background tasks (django-tasks) -------------------------------------------------------------------------------
 TASKS = {
