@@ -98,6 +98,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'vendoreval.sqlite3'}"),
         conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
+        # A kept connection is checked before its first use in each request (and worker round): after a PostgreSQL
+        # restart or failover a dead connection is replaced instead of failing the request.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
@@ -214,6 +217,9 @@ VENDOREVAL_STALE_AFTER_DAYS = 548  # 18 months
 VENDOREVAL_DEMO_ACCOUNT = DEBUG and env_bool("VENDOREVAL_DEMO", True)
 # Generated PDF reports; on several web servers, a shared directory (NFS, a mounted volume).
 VENDOREVAL_REPORT_STORE = Path(os.environ.get("VENDOREVAL_REPORT_STORE", VAR_DIR / "reports"))
+# A render writes a heartbeat every HEARTBEAT seconds; one silent for LEASE seconds lost its worker and is retried once.
+VENDOREVAL_REPORT_HEARTBEAT = float(os.environ.get("VENDOREVAL_REPORT_HEARTBEAT_SECONDS", "10"))
+VENDOREVAL_REPORT_LEASE = float(os.environ.get("VENDOREVAL_REPORT_LEASE_SECONDS", "60"))
 
 LOGGING = {
     "version": 1,

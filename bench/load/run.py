@@ -118,7 +118,7 @@ class Stack:
     def stop(self) -> None:
         if self.serve is not None and self.serve.poll() is None:
             print("stopping gunicorn and the report worker", flush=True)
-            self.serve.send_signal(signal.SIGTERM)  # serve.sh's trap stops gunicorn and db_worker
+            self.serve.send_signal(signal.SIGTERM)  # serve.sh's trap stops gunicorn and the report worker
             try:
                 self.serve.wait(timeout=60)
             except subprocess.TimeoutExpired:
@@ -368,7 +368,8 @@ def role_of(pid: int) -> str:
     if pid == os.getpid():
         return "generator"
     command = command_of(pid)
-    for needle, role in (("gunicorn", "gunicorn"), ("db_worker", "report worker"), ("postgres", "PostgreSQL")):
+    for needle, role in (("gunicorn", "gunicorn"), ("report_worker", "report worker"), ("db_worker", "report worker"),
+                         ("postgres", "PostgreSQL")):
         if needle in command:
             return role
     return "other"
