@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make serve`: VendorEval as it runs in production, on this machine. gunicorn with several workers, static files
-# through whitenoise (compressed, cache-busted names), PostgreSQL, DEBUG off, and the django-tasks database worker
-# that generates reports in the background. Ctrl-C (or SIGTERM) stops the web server and the worker together.
+# through whitenoise (compressed, cache-busted names), PostgreSQL, DEBUG off, and the report worker (django-tasks'
+# database worker) that generates reports in the background, started again whenever it exits. Ctrl-C (or SIGTERM)
+# stops the web server and the worker together.
 #
 # Environment (all optional):
 #   DATABASE_URL      PostgreSQL to use; unset: a local server from scripts/local-postgres.sh (var/postgres,
@@ -12,7 +13,7 @@
 #   WEB_WORKERS       gunicorn worker processes (default 2 x cores + 1)
 #   WEB_THREADS       threads per gunicorn worker (default 1: the sync worker)
 #   ACCESS_LOG        gunicorn access log: "-" for the terminal (default) or a file path
-#   TASK_WORKERS      db_worker processes (default 1)
+#   TASK_WORKERS      report_worker processes (default 1), each restarted when it exits
 #   TASK_NICE         CPU niceness of the report worker(s) (default 10: web requests first)
 #   LOAD_CATALOG      1: load data/ even when a catalog is already in the database (it replaces admin edits)
 #
@@ -63,12 +64,14 @@ TASK_WORKERS=${TASK_WORKERS:-1}
 # Rendering a PDF takes a core for seconds. On a machine shared with the web workers, the report worker runs at a lower
 # CPU priority, so questionnaire saves and pages stay fast while reports render (they just take longer when busy).
 TASK_NICE=${TASK_NICE:-10}
-# gunicorn's default access log line plus the time the request took in the worker (ms).
-ACCESS_LOG_FORMAT='%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(M)sms'
+# gunicorn's default access log line, with the path instead of the whole request line (no query string: it may carry
+# an invitation's token or a search), plus the time the request took in the worker (ms).
+ACCESS_LOG_FORMAT='%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s "%(f)s" "%(a)s" %(M)sms'
 
 # gunicorn and the worker run in their own sessions (setsid), so a Ctrl-C reaches only this script, which then stops
 # each of them with exactly one SIGTERM: gunicorn finishes the requests in flight, the worker finishes the report it is
-# rendering (a second signal would abort it).
+# rendering (a second signal would abort it). Each worker runs under scripts/restart-on-exit.sh, which starts it again
+# when it exits (a crash, the database gone for good) and passes the SIGTERM on.
 pids=()
 stop_all() {
   trap - INT TERM EXIT
@@ -97,9 +100,9 @@ fi
 echo "serve: collectstatic"
 "$PY" manage.py collectstatic --no-input -v 0
 
-echo "serve: $TASK_WORKERS report worker(s) (manage.py db_worker, nice $TASK_NICE)"
+echo "serve: $TASK_WORKERS report worker(s) (manage.py report_worker, nice $TASK_NICE, restarted when they exit)"
 for _ in $(seq "$TASK_WORKERS"); do
-  setsid nice -n "$TASK_NICE" "$PY" manage.py db_worker &
+  setsid bash scripts/restart-on-exit.sh "report worker" nice -n "$TASK_NICE" "$PY" manage.py report_worker &
   pids+=($!)
 done
 
@@ -120,7 +123,8 @@ cat <<EOF
 
 EOF
 
-# Whichever process ends first (or Ctrl-C) ends the stack: the EXIT trap stops the other one.
+# gunicorn ending (or Ctrl-C) ends the stack: the EXIT trap stops the report workers. (The workers do not end by
+# themselves: restart-on-exit.sh starts them again.)
 set +e
 wait -n "${pids[@]}"
 status=$?

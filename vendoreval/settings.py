@@ -58,6 +58,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "vendoreval.middleware.RequestGuardMiddleware",  # NUL characters and unreadable form bodies: 400, before all else
+    "vendoreval.middleware.RequestGuardMiddleware",  # NUL characters and unreadable form bodies: 400, before all else
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -96,6 +98,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'vendoreval.sqlite3'}"),
         conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
+        # A kept connection is checked before its first use in each request (and worker round): after a PostgreSQL
+        # restart or failover a dead connection is replaced instead of failing the request.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
@@ -164,9 +169,6 @@ if not DEBUG:
     SECURE_REDIRECT_EXEMPT = [r"^health/$"]  # load balancers probe over plain HTTP
     if env_bool("BEHIND_TLS_PROXY"):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-        # Behind the proxy every request comes from its address: throttle logins per client, not per proxy.
-        AXES_IPWARE_PROXY_COUNT = 1
-        AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
@@ -195,6 +197,10 @@ AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_RESET_ON_SUCCESS = True
+# Per client, not per proxy: behind BEHIND_TLS_PROXY the client is read from X-Forwarded-For, trusting as many entries
+# from the right as there are proxies that append to it (PROXY_HOPS, default 1: the TLS proxy). See client_ip.py.
+AXES_CLIENT_IP_CALLABLE = "vendoreval.accounts.client_ip.client_ip"
+VENDOREVAL_PROXY_HOPS = int(os.environ.get("PROXY_HOPS", "1")) if env_bool("BEHIND_TLS_PROXY") else 0
 
 # --- background tasks (django-tasks) -------------------------------------------------------------------------------
 TASKS = {
@@ -213,6 +219,9 @@ VENDOREVAL_BASE_URL = os.environ.get("VENDOREVAL_BASE_URL", "http://127.0.0.1:80
 VENDOREVAL_DEMO_ACCOUNT = DEBUG and env_bool("VENDOREVAL_DEMO", True)
 # Generated PDF reports; on several web servers, a shared directory (NFS, a mounted volume).
 VENDOREVAL_REPORT_STORE = Path(os.environ.get("VENDOREVAL_REPORT_STORE", VAR_DIR / "reports"))
+# A render writes a heartbeat every HEARTBEAT seconds; one silent for LEASE seconds lost its worker and is retried once.
+VENDOREVAL_REPORT_HEARTBEAT = float(os.environ.get("VENDOREVAL_REPORT_HEARTBEAT_SECONDS", "10"))
+VENDOREVAL_REPORT_LEASE = float(os.environ.get("VENDOREVAL_REPORT_LEASE_SECONDS", "60"))
 
 LOGGING = {
     "version": 1,

@@ -118,7 +118,7 @@ class Stack:
     def stop(self) -> None:
         if self.serve is not None and self.serve.poll() is None:
             print("stopping gunicorn and the report worker", flush=True)
-            self.serve.send_signal(signal.SIGTERM)  # serve.sh's trap stops gunicorn and db_worker
+            self.serve.send_signal(signal.SIGTERM)  # serve.sh's trap stops gunicorn and the report worker
             try:
                 self.serve.wait(timeout=60)
             except subprocess.TimeoutExpired:
@@ -129,7 +129,7 @@ class Stack:
             subprocess.run(["bash", "scripts/local-postgres.sh", "stop"], cwd=ROOT, check=False)
 
 
-# --- one simulated evaluator -------------------------------------------------------------------------------------------
+# --- one simulated evaluator ------------------------------------------------------------------------------------------
 
 
 def request(method: str, port: int, path: str, *, body: bytes | None = None, headers: dict | None = None,
@@ -368,7 +368,8 @@ def role_of(pid: int) -> str:
     if pid == os.getpid():
         return "generator"
     command = command_of(pid)
-    for needle, role in (("gunicorn", "gunicorn"), ("db_worker", "report worker"), ("postgres", "PostgreSQL")):
+    for needle, role in (("gunicorn", "gunicorn"), ("report_worker", "report worker"), ("db_worker", "report worker"),
+                         ("postgres", "PostgreSQL")):
         if needle in command:
             return role
     return "other"
@@ -401,7 +402,7 @@ class CpuMeter:
                 "top_others": [f"{command_of(pid)[:60]} ({used:.1f} CPU-s)" for used, pid in others if used > 0.5]}
 
 
-# --- figures ------------------------------------------------------------------------------------------------------------
+# --- figures ----------------------------------------------------------------------------------------------------------
 
 
 def percentile(sorted_ms: list[float], p: float) -> float:
@@ -528,7 +529,8 @@ def record(result: dict, args, versions: dict) -> None:
                else "Report downloads are not included.")
     method = fill(
         f"`.venv/bin/python bench/load/run.py --record` starts the `make serve` stack (scripts/serve.sh: gunicorn with "
-        f"{result['workers']}, whitenoise, one django-tasks database worker at nice {os.environ.get('TASK_NICE', '10')}, "
+        f"{result['workers']}, whitenoise, one report worker (django-tasks database worker) at nice "
+        f"{os.environ.get('TASK_NICE', '10')}, "
         f"PostgreSQL from scripts/local-postgres.sh with its default settings, DEBUG off) on 127.0.0.1 and seeds "
         f"{args.users} evaluators, each owner of an organisation with one evaluation. The evaluators log in one after "
         f"another over {args.ramp:g} s (login page, CSRF token, POST, home page); then all {args.users} work at once "

@@ -19,6 +19,6 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 @admin.register(Invitation)
 class InvitationAdmin(admin.ModelAdmin):
-    list_display = ["email", "organisation", "role", "created_at", "accepted_at"]
+    list_display = ["email", "organisation", "role", "created_at", "accepted_at", "revoked_at"]
     list_filter = ["organisation", "role"]
-    readonly_fields = ["token"]
+    readonly_fields = ["token_hash", "accepted_at", "accepted_by", "revoked_at", "revoked_by"]

@@ -50,25 +50,66 @@ def member_remove(request: HttpRequest, organisation, membership_id: int) -> Htt
     return redirect("members", org=organisation.slug)
 
 
-@require_http_methods(["GET", "POST"])
-def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
-    """Signed-in users accept with one click; newcomers create their account here (Django's password validators)."""
-    invitation = Invitation.objects.select_related("organisation").filter(token=token).first()
+@organisation_access(MANAGE)
+@require_POST
+def invitation_revoke(request: HttpRequest, organisation) -> HttpResponse:
+    """An owner withdraws an open invitation (POST `invitation`: its id); its link stops working at once."""
+    number = request.POST.get("invitation", "")
+    invitation = (Invitation.objects.filter(organisation=organisation, pk=int(number)).first()
+                  if number.isdigit() and len(number) < 19 else None)
     if invitation is None:
-        raise Http404("No such invitation")
-    error = "" if invitation.is_open else "This invitation has expired or was already used. Ask the owner for a new one."
+        messages.error(request, "That invitation does not exist (any more).")
+    elif services.invitation_revoke(invitation=invitation, actor=request.user):
+        messages.success(request, f"The invitation of {invitation.email} was withdrawn: its link no longer works.")
+    else:
+        messages.error(request, f"The invitation of {invitation.email} was no longer open (accepted, expired or "
+                                "withdrawn already).")
+    return redirect("members", org=organisation.slug)
+
+
+INVITATION_SESSION_KEY = "invitation_id"
+
+
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request: HttpRequest) -> HttpResponse:
+    """The invitation link. Its token (in the query string) is looked up once and exchanged for the invitation's id in
+    the session, and the browser is sent on to this address without it: the token leaves the address bar, the
+    history and the Referer. The invited account accepts with one click (another account is refused); a newcomer
+    creates the invited address's account here (Django's password validators)."""
+    token = request.GET.get("token")
+    if token is not None:
+        invitation = services.invitation_find(token)
+        if invitation is None:
+            raise Http404("No such invitation")
+        request.session[INVITATION_SESSION_KEY] = invitation.pk
+        return redirect("invitation-accept")
+    invitation_id = request.session.get(INVITATION_SESSION_KEY)
+    invitation = (Invitation.objects.select_related("organisation").filter(pk=invitation_id).first()
+                  if isinstance(invitation_id, int) else None)
+    if invitation is None:
+        return render(request, "accounts/invitation.html", {"invitation": None}, status=404)
+    refusal = services.invitation_refusal(invitation, request.user)
     form = None
-    if not error and not request.user.is_authenticated:
-        form = SignUpForm(request.POST or None, initial={"email": invitation.email})
-        if request.method == "POST" and form.is_valid():
-            user = form.save(commit=False)
-            user.email = invitation.email
-            user.save()
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-    if request.method == "POST" and not error and request.user.is_authenticated:
-        services.invitation_accept(invitation=invitation, user=request.user)
-        messages.success(request, f"You joined {invitation.organisation.name} as {invitation.get_role_display().lower()}.")
-        return redirect("home")
-    status = 410 if error else 400 if form is not None and form.errors else 200
-    return render(request, "accounts/invitation.html", {"invitation": invitation, "error": error, "form": form},
-                  status=status)
+    if refusal is None and request.method == "POST":
+        try:
+            if request.user.is_authenticated:
+                services.invitation_accept(invitation=invitation, user=request.user)
+            else:
+                form = SignUpForm(request.POST)
+                if form.is_valid():
+                    membership = services.invitation_accept_as_newcomer(invitation=invitation, form=form)
+                    login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
+        except services.InvitationRefused as exc:
+            refusal, form = exc, None
+        else:
+            if form is None or not form.errors:
+                request.session.pop(INVITATION_SESSION_KEY, None)
+                messages.success(request, f"You joined {invitation.organisation.name} as "
+                                          f"{invitation.get_role_display().lower()}.")
+                return redirect("home")
+    if refusal is None and form is None and not request.user.is_authenticated:
+        form = SignUpForm()
+    status = refusal.status if refusal else 400 if form is not None and form.errors else 200
+    return render(request, "accounts/invitation.html", {
+        "invitation": invitation, "error": refusal.messages[0] if refusal else "", "form": form,
+        "wrong_account": bool(refusal and refusal.status == 403)}, status=status)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 
 from django.conf import settings
@@ -51,20 +52,37 @@ class Membership(models.Model):
         return self.role == Role.OWNER
 
 
-def _new_token() -> str:
+def new_invitation_token() -> str:
     return secrets.token_urlsafe(32)
 
 
+_new_token = new_invitation_token  # named by migration 0001
+
+
+def hash_invitation_token(token: str) -> str:
+    """Only this digest is stored: the token itself is in the invitee's e-mail and nowhere else (not in the database,
+    not in a backup, not in an access log)."""
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
+
+
 class Invitation(models.Model):
+    """An invitation of one e-mail address, by link. It admits the account with that address, once; owners may
+    withdraw it while it is open."""
+
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField()
     role = models.CharField(max_length=12, choices=Role.choices, default=Role.EVALUATOR)
-    token = models.CharField(max_length=64, unique=True, default=_new_token)
+    token_hash = models.CharField(max_length=64, unique=True, help_text="SHA-256 of the link's token")
     invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                                    related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+")
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
 
     class Meta:
         ordering = ["-created_at"]
@@ -74,7 +92,13 @@ class Invitation(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.accepted_at is None and self.expires_at > timezone.now()
+        return self.accepted_at is None and self.revoked_at is None and self.expires_at > timezone.now()
+
+    @property
+    def masked_email(self) -> str:
+        """The invited address as shown to someone else holding the link: a…@example.eu."""
+        local, _, domain = self.email.partition("@")
+        return f"{local[:1]}…@{domain}"
 
 
 class UserSettings(models.Model):

@@ -9,6 +9,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from .schema import DEPLOYMENT_MODE_LABELS, Confidence, DeploymentMode, Publisher, RestrictionKind
+from .validators import validate_links, validate_web_url
 
 
 class Evidence(models.Model):
@@ -20,7 +21,7 @@ class Evidence(models.Model):
     object_id = models.PositiveBigIntegerField()
     subject = GenericForeignKey("content_type", "object_id")
     position = models.PositiveSmallIntegerField(default=0)
-    url = models.URLField(max_length=500)
+    url = models.URLField(max_length=500, validators=[validate_web_url])
     title = models.CharField(max_length=300, blank=True)
     source_date = models.DateField(null=True, blank=True, help_text="Leave empty when the source is undated")
     accessed = models.DateField()
@@ -302,7 +303,8 @@ class Offering(models.Model):
     region_evidence = GenericRelation(Evidence)
     model_licence = models.CharField(max_length=200, blank=True)
     summary = models.TextField(blank=True)
-    links = models.JSONField(default=list, blank=True, help_text='[{"title": ..., "url": ...}]')
+    links = models.JSONField(default=list, blank=True, validators=[validate_links],
+                             help_text='[{"title": "…", "url": "https://…"}]: web addresses (http or https) only')
     organisation = models.ForeignKey("accounts.Organisation", null=True, blank=True, on_delete=models.CASCADE,
                                      related_name="private_offerings",
                                      help_text="Set for an organisation's private offering; empty for the shared "

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 from vendoreval.accounts.access import EDIT, VIEW, organisation_access
 from vendoreval.accounts.models import Organisation
 from vendoreval.checklist.selectors import current_checklist
+from vendoreval.middleware import handles_nul_in_form
 
 from . import private_services as services
 from .models import Company, Country, Offering
@@ -38,6 +39,7 @@ def _form(request: HttpRequest, organisation: Organisation, offering: Offering |
     }, status=400 if form.errors else 200)
 
 
+@handles_nul_in_form
 @organisation_access(EDIT)
 @require_http_methods(["GET", "POST"])
 def private_offering_new(request: HttpRequest, organisation: Organisation) -> HttpResponse:
@@ -50,6 +52,7 @@ def private_offering_new(request: HttpRequest, organisation: Organisation) -> Ht
     return _form(request, organisation, None, form)
 
 
+@handles_nul_in_form
 @organisation_access(EDIT)
 @require_http_methods(["GET", "POST"])
 def private_offering_edit(request: HttpRequest, organisation: Organisation, key: str) -> HttpResponse:
@@ -62,6 +65,7 @@ def private_offering_edit(request: HttpRequest, organisation: Organisation, key:
     return _form(request, organisation, offering, form)
 
 
+@handles_nul_in_form
 @organisation_access(VIEW, edit_methods=("POST",))
 @require_http_methods(["GET", "POST"])
 def private_offering_answers(request: HttpRequest, organisation: Organisation, key: str) -> HttpResponse:

@@ -15,6 +15,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from vendoreval.accounts.access import organisation_access
 from vendoreval.checklist.selectors import current_checklist
+from vendoreval.middleware import handles_nul_in_form
 from vendoreval.scoring.conditions import conditions
 
 from . import services
@@ -40,6 +41,7 @@ def _url(name: str, evaluation: Evaluation, **kwargs) -> str:
     return reverse(name, kwargs={"org": evaluation.organisation.slug, "slug": evaluation.slug, **kwargs})
 
 
+@handles_nul_in_form
 @organisation_access(EDIT)
 @require_http_methods(["GET", "POST"])
 def evaluation_new(request: HttpRequest, organisation) -> HttpResponse:
@@ -57,6 +59,7 @@ def evaluation_new(request: HttpRequest, organisation) -> HttpResponse:
                   status=400 if error else 200)
 
 
+@handles_nul_in_form
 @evaluation_access(VIEW)
 @require_http_methods(["GET", "POST"])
 def questionnaire_step(request: HttpRequest, evaluation: Evaluation, step: str) -> HttpResponse:
@@ -95,6 +98,7 @@ def questionnaire_step(request: HttpRequest, evaluation: Evaluation, step: str) 
     }, status=400 if errors else 200)
 
 
+@handles_nul_in_form
 @evaluation_access(EDIT)
 @require_http_methods(["POST"])
 def questionnaire_field(request: HttpRequest, evaluation: Evaluation, field: str) -> HttpResponse:
@@ -118,6 +122,7 @@ def questionnaire_field(request: HttpRequest, evaluation: Evaluation, field: str
     }, status=status)
 
 
+@handles_nul_in_form
 @evaluation_access(VIEW)
 @require_http_methods(["GET", "POST"])
 @vary_on_headers("HX-Request")  # the same URL answers a whole page or, for htmx, the ranking fragment

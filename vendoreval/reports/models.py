@@ -33,6 +33,13 @@ class Report(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The lease of a render: the worker rendering it writes `heartbeat_at` every few seconds; a render whose heartbeat
+    # is older than VENDOREVAL_REPORT_LEASE lost its worker (killed, out of memory, machine gone) and is queued again
+    # once (`attempts` counts the renders since the report was last asked for), then marked failed.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    interrupted_at = models.DateTimeField(null=True, blank=True,
+                                          help_text="When a render was last found abandoned by its worker")
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -37,7 +37,7 @@ def _task_failed(report: Report) -> bool:
 
 
 def _status_context(evaluation: Evaluation, report: Report | None) -> dict:
-    return {"evaluation": evaluation, "report": report, "stalled": bool(report and services.report_stalled(report)),
+    return {"evaluation": evaluation, "report": report, "stalled": bool(report and services.report_lost(report)),
             "lost": bool(report and _task_failed(report)),
             "stored": bool(report and services.report_is_stored(report))}
 
