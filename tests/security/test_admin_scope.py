@@ -16,7 +16,8 @@ from django.urls import reverse
 from tests.factories import UserFactory
 from vendoreval.accounts.services import catalog_editors_group
 from vendoreval.catalog.models import Answer, Company, Evidence, Offering, Qualification, Subprocessor
-from vendoreval.catalog.private_services import PrivateOfferingData, private_offering_create
+from vendoreval.catalog.private_forms import PrivateOfferingForm
+from vendoreval.catalog.private_services import private_offering_create
 from vendoreval.checklist.models import Criterion
 
 pytestmark = pytest.mark.django_db
@@ -57,9 +58,10 @@ WHO = ["superuser", "catalog editor", "organisation member"]
 @pytest.fixture
 def private(organisation, owner, catalog):
     """An organisation's private offering with an answer backed by evidence, a sub-processor and a qualification."""
-    offering = private_offering_create(organisation=organisation, actor=owner, data=PrivateOfferingData(
-        name=SECRET, product="Llama on our own GPUs", vendor="meta", deployment_mode="self_hosted_open_weights",
-        processing_regions=("DE",)))
+    form = PrivateOfferingForm(data={"name": SECRET, "product": "Llama on our own GPUs", "vendor": "meta",
+                                     "deployment_mode": "self_hosted_open_weights", "processing_regions": ["DE"]})
+    assert form.is_valid(), form.errors
+    offering = private_offering_create(organisation=organisation, actor=owner, data=form.cleaned_data)
     offering.summary = "changed once, so there is a history to look at"
     offering._history_user = owner
     offering.save()
