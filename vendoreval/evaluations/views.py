@@ -20,10 +20,11 @@ from . import services
 from .access import EDIT, VIEW, evaluation_access
 from .comparison import comparison_table
 from .context import evaluation_context
+from .history import Labels, group_history
 from .models import AuditEvent, Evaluation
 from .profile import must_haves_of
 from .questionnaire import STEP_KEYS, STEPS, progress
-from .questions import FieldError, step_questions
+from .questions import FieldError, answer_names, step_questions
 from .questions import question as find_question
 from .selectors import evaluations_for_user
 
@@ -186,11 +187,27 @@ def evaluation_shortlist(request: HttpRequest, evaluation: Evaluation) -> HttpRe
     return redirect(_url("evaluation-compare", evaluation) + (f"?{query}" if query else ""))
 
 
+def history_labels(evaluation: Evaluation, context) -> Labels:
+    """The names the activity page reads the evaluation's answers with (the report reads the same from its
+    snapshot)."""
+    from vendoreval.catalog.models import Offering
+
+    return Labels(areas=context.area_names, criteria={c.key: c.title for c in context.criteria},
+                  objectives={o.key: o.name for o in context.spec.objectives},
+                  offerings=dict(Offering.objects.visible_to([evaluation.organisation]).values_list("key", "name")),
+                  **answer_names(context))
+
+
 @evaluation_access(VIEW)
 @require_http_methods(["GET"])
 def evaluation_activity(request: HttpRequest, evaluation: Evaluation) -> HttpResponse:
-    events = AuditEvent.objects.filter(evaluation=evaluation).select_related("actor")
-    return render(request, "evaluations/activity.html", {"evaluation": evaluation, "events": events})
+    """Who changed what, newest first; consecutive changes by one person grouped, with the labels people read."""
+    events = [{**e, "at": timezone.localtime(e["at"]), "actor": e.pop("actor__username") or ""}
+              for e in AuditEvent.objects.filter(evaluation=evaluation).order_by("at", "pk").values(
+                  "at", "actor__username", "action", "field", "old_value", "new_value", "note")]
+    groups = group_history(events, history_labels(evaluation, evaluation_context(evaluation.checklist)),
+                           newest_first=True)
+    return render(request, "evaluations/activity.html", {"evaluation": evaluation, "groups": groups})
 
 
 def _newer_checklist(evaluation: Evaluation):
