@@ -11,4 +11,9 @@ urlpatterns = [
     path("e/<slug:slug>/shortlist/", views.evaluation_shortlist, name="evaluation-shortlist"),
     path("e/<slug:slug>/activity/", views.evaluation_activity, name="evaluation-activity"),
     path("e/<slug:slug>/checklist/", views.evaluation_adopt_checklist, name="evaluation-adopt-checklist"),
+    path("e/<slug:slug>/duplicate/", views.evaluation_duplicate, name="evaluation-duplicate"),
+    path("e/<slug:slug>/archive/", views.evaluation_archive, name="evaluation-archive"),
+    path("e/<slug:slug>/unarchive/", views.evaluation_unarchive, name="evaluation-unarchive"),
+    path("e/<slug:slug>/delete/", views.evaluation_delete, name="evaluation-delete"),
+    path("deleted-evaluations/", views.deleted_evaluations, name="deleted-evaluations"),
 ]

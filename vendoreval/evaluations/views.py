@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,7 +13,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
-from vendoreval.accounts.access import organisation_access
+from vendoreval.accounts.access import MANAGE, organisation_access
+from vendoreval.accounts.models import Membership
 from vendoreval.checklist.selectors import current_checklist
 from vendoreval.scoring.conditions import conditions
 
@@ -21,18 +23,27 @@ from .access import EDIT, VIEW, evaluation_access
 from .comparison import comparison_table
 from .context import evaluation_context
 from .history import Labels, group_history
-from .models import AuditEvent, Evaluation
+from .models import AuditEvent, DeletedEvaluation, Evaluation
 from .profile import must_haves_of
 from .questionnaire import STEP_KEYS, STEPS, progress
-from .questions import FieldError, answer_names, step_questions
+from .questions import NAME_MAX, FieldError, answer_names, step_questions
 from .questions import question as find_question
-from .selectors import evaluations_for_user
+from .selectors import NOT_CHANGES, archived_counts, evaluation_list
 
 
 @login_required
+@require_http_methods(["GET"])
 def home(request: HttpRequest) -> HttpResponse:
-    """The signed-in user's evaluations across their organisations."""
-    return render(request, "home.html", {"evaluations": evaluations_for_user(request.user)})
+    """The signed-in user's evaluations across their organisations: the current ones, or (`?archived=1`) the archived
+    ones."""
+    archived = request.GET.get("archived") == "1"
+    rows = evaluation_list(request.user, archived=archived)
+    counts = archived_counts(request.user)
+    memberships = Membership.objects.filter(user=request.user).select_related("organisation")
+    sections = [{"membership": m, "rows": [r for r in rows if r.evaluation.organisation_id == m.organisation_id],
+                 "archived_count": counts.get(m.organisation_id, 0)} for m in memberships]
+    return render(request, "home.html", {"sections": sections, "archived": archived,
+                                         "view": "archive" if archived else "list"})
 
 
 def _url(name: str, evaluation: Evaluation, **kwargs) -> str:
@@ -228,3 +239,87 @@ def evaluation_adopt_checklist(request: HttpRequest, evaluation: Evaluation) -> 
         messages.success(request, f"The evaluation now uses checklist v{current.version}; your answers were carried "
                                   "over" + (f" except {', '.join(dropped)}." if dropped else "."))
     return redirect(_url("evaluation-results", evaluation))
+
+
+# --- managing evaluations: duplicate, archive, delete --------------------------------------------------------------
+
+
+@evaluation_access(EDIT, edit_methods=())
+@require_http_methods(["GET", "POST"])
+def evaluation_duplicate(request: HttpRequest, evaluation: Evaluation) -> HttpResponse:
+    """A new evaluation with this one's requirement profile, as a template for another use case."""
+    error, name = "", f"{evaluation.name} (copy)"[:NAME_MAX]
+    if request.method == "POST":
+        name = request.POST.get("name", "")
+        try:
+            duplicate = services.evaluation_duplicate(evaluation=evaluation, name=name, actor=request.user,
+                                                      context=evaluation_context(evaluation.checklist))
+        except FieldError as exc:
+            error = exc.message
+        else:
+            messages.success(request, f"“{duplicate.name}” starts with the requirement profile of “{evaluation.name}”. "
+                                      "Describe its use case; the shortlist and the history were not copied.")
+            return redirect(_url("evaluation-step", duplicate, step=STEP_KEYS[0]))
+    return render(request, "evaluations/duplicate.html", {"evaluation": evaluation, "error": error, "name": name,
+                                                          "name_max": NAME_MAX}, status=400 if error else 200)
+
+
+def _archive(request: HttpRequest, evaluation: Evaluation, *, archived: bool) -> HttpResponse:
+    services.evaluation_archive(evaluation=evaluation, actor=request.user, archived=archived)
+    view = "archive" if request.POST.get("view") == "archive" else "list"
+    if request.htmx:  # the list's row: the evaluation itself where it still belongs, otherwise a notice with undo
+        context = {"m": request.membership, "view": view}
+        if archived == (view == "archive"):
+            [row] = evaluation_list(request.user, archived=None, pk=evaluation.pk)
+            return render(request, "home.html#row", {**context, "row": row})
+        return render(request, "home.html#moved", {**context, "evaluation": evaluation, "archived": archived})
+    if archived:
+        messages.success(request, f"“{evaluation.name}” is archived. It stays readable; find it under Archived.")
+    else:
+        messages.success(request, f"“{evaluation.name}” is back in the list of evaluations.")
+    return redirect(reverse("home") + ("?archived=1" if view == "archive" else ""))
+
+
+@evaluation_access(EDIT, edit_methods=())
+@require_http_methods(["POST"])
+@vary_on_headers("HX-Request")  # htmx gets the list's row, a plain post a redirect
+def evaluation_archive(request: HttpRequest, evaluation: Evaluation) -> HttpResponse:
+    return _archive(request, evaluation, archived=True)
+
+
+@evaluation_access(EDIT, edit_methods=())
+@require_http_methods(["POST"])
+@vary_on_headers("HX-Request")
+def evaluation_unarchive(request: HttpRequest, evaluation: Evaluation) -> HttpResponse:
+    return _archive(request, evaluation, archived=False)
+
+
+@evaluation_access(MANAGE, edit_methods=())
+@require_http_methods(["GET", "POST"])
+def evaluation_delete(request: HttpRequest, evaluation: Evaluation) -> HttpResponse:
+    """GET: what deleting takes with it, and the button. POST (from that page, which says which evaluation): delete.
+    Only owners; the organisation's record of deleted evaluations keeps who deleted what."""
+    error = ""
+    if request.method == "POST":
+        if request.POST.get("confirm") == evaluation.slug:
+            record = services.evaluation_delete(evaluation=evaluation, actor=request.user,
+                                                context=evaluation_context(evaluation.checklist))
+            messages.success(request, f"“{record.name}” was deleted with its history and reports. The record of "
+                                      "deleted evaluations keeps who deleted it and when.")
+            return redirect("home")
+        error = "Confirm with the button below which evaluation to delete."
+    events = evaluation.audit_events.aggregate(
+        changes=Count("pk", filter=~Q(action__in=NOT_CHANGES)), reports=Count("pk", filter=Q(
+            action="report_generated")))
+    return render(request, "evaluations/delete.html", {"evaluation": evaluation, "error": error, **events,
+                                                       "can_edit": request.membership.can_edit},
+                  status=400 if error else 200)
+
+
+@organisation_access(MANAGE)
+@require_http_methods(["GET"])
+def deleted_evaluations(request: HttpRequest, organisation) -> HttpResponse:
+    """The organisation's record of deleted evaluations: what, who, when (owners)."""
+    return render(request, "evaluations/deleted.html", {
+        "organisation": organisation,
+        "records": DeletedEvaluation.objects.filter(organisation=organisation).select_related("deleted_by")})
