@@ -15,5 +15,11 @@ urlpatterns = [
     path("e/<slug:slug>/archive/", views.evaluation_archive, name="evaluation-archive"),
     path("e/<slug:slug>/unarchive/", views.evaluation_unarchive, name="evaluation-unarchive"),
     path("e/<slug:slug>/delete/", views.evaluation_delete, name="evaluation-delete"),
+    path("e/<slug:slug>/ranking.xlsx", views.evaluation_ranking_export, {"fmt": "xlsx"},
+         name="evaluation-ranking-xlsx"),
+    path("e/<slug:slug>/ranking.csv", views.evaluation_ranking_export, {"fmt": "csv"}, name="evaluation-ranking-csv"),
+    path("e/<slug:slug>/compare.xlsx", views.evaluation_compare_export, {"fmt": "xlsx"},
+         name="evaluation-compare-xlsx"),
+    path("e/<slug:slug>/compare.csv", views.evaluation_compare_export, {"fmt": "csv"}, name="evaluation-compare-csv"),
     path("deleted-evaluations/", views.deleted_evaluations, name="deleted-evaluations"),
 ]

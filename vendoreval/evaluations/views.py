@@ -3,6 +3,8 @@ the fragment. Every form also works as a plain POST without JavaScript."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
@@ -18,7 +20,7 @@ from vendoreval.accounts.models import Membership
 from vendoreval.checklist.selectors import current_checklist
 from vendoreval.scoring.conditions import conditions
 
-from . import services
+from . import exports, services
 from .access import EDIT, VIEW, evaluation_access
 from .comparison import comparison_table
 from .context import evaluation_context
@@ -161,24 +163,30 @@ def evaluation_results(request: HttpRequest, evaluation: Evaluation) -> HttpResp
     return render(request, template, page, status=422 if errors else 200)
 
 
+def _compared(request: HttpRequest, evaluation: Evaluation, outcome) -> tuple[list[str], str]:
+    """The offerings to compare (`?o=…`, or the shortlist) and what is wrong with the choice, if anything."""
+    keys = list(dict.fromkeys(request.GET.getlist("o"))) or evaluation.shortlist
+    unknown = [k for k in keys if k not in outcome.offerings]
+    if unknown:
+        return keys, f"Unknown offering {', '.join(unknown)}."
+    if not 2 <= len(keys) <= 6:
+        return keys, "Pick between 2 and 6 offerings to compare."
+    return keys, ""
+
+
 @evaluation_access(VIEW)
 @require_http_methods(["GET"])
 def evaluation_compare(request: HttpRequest, evaluation: Evaluation) -> HttpResponse:
     context = evaluation_context(evaluation.checklist)
     outcome = services.evaluation_outcome(evaluation, context, samples=0)
-    keys = list(dict.fromkeys(request.GET.getlist("o"))) or evaluation.shortlist
-    error = ""
-    unknown = [k for k in keys if k not in outcome.offerings]
-    if unknown:
-        error = f"Unknown offering {', '.join(unknown)}."
-    elif not 2 <= len(keys) <= 6:
-        error = "Pick between 2 and 6 offerings to compare."
+    keys, error = _compared(request, evaluation, outcome)
     table = None if error else comparison_table(outcome, keys, context)
     return render(request, "evaluations/compare.html", {
         "evaluation": evaluation, "outcome": outcome, "table": table, "error": error, "selected": keys,
         "all_offerings": [*outcome.result.ranking, *outcome.result.excluded],
         "can_edit": request.membership.can_edit,
         "shortlist_names": [p.offering.name for k in evaluation.shortlist if (p := outcome.offerings.get(k))],
+        "export_query": urlencode([("o", k) for k in keys]),
     }, status=400 if error else 200)
 
 
@@ -323,3 +331,44 @@ def deleted_evaluations(request: HttpRequest, organisation) -> HttpResponse:
     return render(request, "evaluations/deleted.html", {
         "organisation": organisation,
         "records": DeletedEvaluation.objects.filter(organisation=organisation).select_related("deleted_by")})
+
+
+# --- exports ---------------------------------------------------------------------------------------------------------
+
+
+CONTENT_TYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                 "csv": "text/csv; charset=utf-8"}
+
+
+def _export(sheets: list, fmt: str, *, name: str, title: str) -> HttpResponse:
+    if fmt == "xlsx":
+        body = exports.xlsx_bytes(sheets, title=title)
+    else:  # the first sheet: the view itself; with a byte order mark, so spreadsheets read the text as UTF-8
+        body = ("\ufeff" + exports.csv_text(sheets[0])).encode("utf-8")
+    response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{name}-{timezone.localdate():%Y-%m-%d}.{fmt}"'
+    response["Cache-Control"] = "private, max-age=0"
+    return response
+
+
+@evaluation_access(VIEW, edit_methods=())
+@require_http_methods(["GET"])
+def evaluation_ranking_export(request: HttpRequest, evaluation: Evaluation, fmt: str) -> HttpResponse:
+    """The results page's ranking (and, in XLSX, the excluded offerings and every source) as a download."""
+    outcome = services.evaluation_outcome(evaluation, evaluation_context(evaluation.checklist))
+    return _export(exports.ranking_sheets(outcome), fmt, name=f"{evaluation.slug}-ranking",
+                   title=f"Ranking: {evaluation.name}")
+
+
+@evaluation_access(VIEW, edit_methods=())
+@require_http_methods(["GET"])
+def evaluation_compare_export(request: HttpRequest, evaluation: Evaluation, fmt: str) -> HttpResponse:
+    """The comparison page (same `?o=` selection) as a download; a choice the page refuses leads back to it."""
+    context = evaluation_context(evaluation.checklist)
+    outcome = services.evaluation_outcome(evaluation, context, samples=0)
+    keys, error = _compared(request, evaluation, outcome)
+    if error:
+        query = request.META.get("QUERY_STRING", "")
+        return redirect(_url("evaluation-compare", evaluation) + (f"?{query}" if query else ""))
+    return _export(exports.comparison_sheets(outcome, comparison_table(outcome, keys, context)), fmt,
+                   name=f"{evaluation.slug}-comparison", title=f"Comparison: {evaluation.name}")
