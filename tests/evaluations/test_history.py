@@ -106,6 +106,35 @@ def test_unknown_keys_are_shown_as_they_are():
     assert lines(event(0, "must_haves", {}, {"Z9": 2}), labels=Labels()) == ["Must-have Z9: none → 2"]
 
 
+def test_a_normal_evaluations_history_fits_on_a_page():
+    """A questionnaire answered in one sitting, a colleague's weight tuning the next day, a report, an override
+    later: about forty audit rows read as four headings and fewer than twenty lines."""
+    day = 24 * 60
+    weights = dict.fromkeys("ABCDEFGHI", 10)
+    events = [event(0, "", None, "Engineering assistant", action="created"),
+              event(1, "name", "Engineering", "Engineering assistant"), event(2, "sector", "", "defence"),
+              event(2, "area_weights", {}, weights), event(3, "classification", "", "restricted"),
+              event(4, "use_cases", "", "Assistant over design documents " * 5), event(5, "regulations", [], ["nis2"]),
+              event(6, "trusted_countries", ["DE", "FR"], ["CH", "DE", "FR"]),
+              event(6, "trusted_confirmed", False, True), event(7, "acceptable_modes", ["a", "b"], ["b"]),
+              *[event(8 + i, "must_haves", {"B1": i} if i else {}, {"B1": i + 1}) for i in range(4)],
+              event(12, "seal_minimums", {}, {"SOV-3": 3})]
+    tuned = dict(weights)
+    for i in range(16):  # the colleague tries weights one keystroke at a time
+        before, tuned = dict(tuned), {**tuned, "AB"[i % 2]: tuned["AB"[i % 2]] + 1}
+        events.append(event(day + i, "area_weights", before, tuned, actor="bob"))
+    events += [event(day + 20, "shortlist", [], ["mistral-self-hosted"], actor="bob"),
+               event(day + 25, "", None, "f", action="report_generated", note="VE-AAAAAAAAAAAA", actor="bob"),
+               event(3 * day, "overrides", {}, {"C1": {"level": 2, "reason": "data stays on site"}}),
+               event(3 * day + 1, "overrides", {"C1": {"level": 2, "reason": "data stays on site"}},
+                     {"C1": {"level": 3, "reason": "data stays on site, operated by us"}})]
+    assert len(events) >= 35
+    groups = group_history(events, LABELS)
+    assert [g.actor for g in groups] == ["anna", "bob", "anna"]
+    assert sum(len(g.changes) for g in groups) <= 20
+    assert "Weights: Ownership & control 10 → 18; Legal exposure 10 → 18" in [str(c) for c in groups[1].changes]
+
+
 # --- the activity page and the report read the same history ---------------------------------------------------------
 
 
