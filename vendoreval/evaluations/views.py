@@ -12,7 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from vendoreval.accounts.access import MANAGE, organisation_access
@@ -34,7 +34,7 @@ from .selectors import NOT_CHANGES, archived_counts, evaluation_list
 
 
 @login_required
-@require_http_methods(["GET"])
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     """The signed-in user's evaluations across their organisations: the current ones, or (`?archived=1`) the archived
     ones."""
