@@ -17,6 +17,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from vendoreval.accounts.access import MANAGE, organisation_access
 from vendoreval.accounts.models import Membership
+from vendoreval.catalog.models import Offering
 from vendoreval.checklist.selectors import current_checklist
 from vendoreval.scoring.conditions import conditions
 
@@ -209,8 +210,6 @@ def evaluation_shortlist(request: HttpRequest, evaluation: Evaluation) -> HttpRe
 def history_labels(evaluation: Evaluation, context) -> Labels:
     """The names the activity page reads the evaluation's answers with (the report reads the same from its
     snapshot)."""
-    from vendoreval.catalog.models import Offering
-
     return Labels(areas=context.area_names, criteria={c.key: c.title for c in context.criteria},
                   objectives={o.key: o.name for o in context.spec.objectives},
                   offerings=dict(Offering.objects.visible_to([evaluation.organisation]).values_list("key", "name")),
