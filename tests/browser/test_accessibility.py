@@ -145,3 +145,42 @@ def test_questionnaire_can_be_completed_with_the_keyboard_alone(page, setup):
     assert evaluation.use_cases == "Drafting replies to citizens"
     assert "CH" in evaluation.trusted_countries
     assert evaluation.area_weights["B"] == 25
+
+
+def test_managing_evaluations_has_no_serious_accessibility_violations(page, setup):
+    """The list with its actions, the archive, duplicating, the delete confirmation, the record of deleted
+    evaluations and the readable history."""
+    from vendoreval.checklist.selectors import current_checklist
+    from vendoreval.evaluations.context import evaluation_context
+    from vendoreval.evaluations.services import evaluation_archive, evaluation_delete, evaluation_duplicate
+
+    user, evaluation = setup
+    context = evaluation_context(current_checklist())
+    archived = evaluation_duplicate(evaluation=evaluation, name="Arkiv", actor=user, context=context)
+    evaluation_archive(evaluation=archived, actor=user)
+    gone = evaluation_duplicate(evaluation=evaluation, name="Slettet", actor=user, context=context)
+    evaluation_delete(evaluation=gone, actor=user, context=context)
+    log_in(page, user.username)
+    org = evaluation.organisation.slug
+    base = f"/o/{org}/e/{evaluation.slug}"
+    pages = {
+        "evaluations list": "/",
+        "archived evaluations": "/?archived=1",
+        "duplicate": f"{base}/duplicate/",
+        "delete confirmation": f"{base}/delete/",
+        "deleted evaluations": f"/o/{org}/deleted-evaluations/",
+        "activity": f"{base}/activity/",
+    }
+    found = {}
+    for name, path in pages.items():
+        page.goto(path)
+        violations = serious_violations(page)
+        if violations:
+            found[name] = violations
+    assert found == {}
+    page.goto("/")  # archiving from the list (htmx) leaves an accessible notice with its undo
+    page.get_by_role("button", name=f"Archive {evaluation.name}").click()
+    expect(page.get_by_role("status")).to_contain_text("is archived")
+    assert serious_violations(page) == []
+    page.get_by_role("button", name="Undo").click()
+    expect(page.get_by_role("link", name=evaluation.name, exact=True)).to_be_visible()

@@ -5,7 +5,7 @@ from .models import AuditEvent, Evaluation
 
 @admin.register(Evaluation)
 class EvaluationAdmin(admin.ModelAdmin):
-    list_display = ["name", "organisation", "sector", "classification", "updated_at"]
+    list_display = ["name", "organisation", "sector", "classification", "updated_at", "archived_at"]
     list_filter = ["organisation", "sector", "classification"]
     search_fields = ["name"]
 
@@ -15,3 +15,4 @@ class AuditEventAdmin(admin.ModelAdmin):
     list_display = ["at", "evaluation", "actor", "action", "field"]
     list_filter = ["action"]
     readonly_fields = [f.name for f in AuditEvent._meta.fields]
+

@@ -54,8 +54,7 @@ def catalog_revision_alerts(revision_id: int) -> int:
 
 def _evaluations_not_seen(revision_id: int):
     query = Evaluation.objects.filter(alerts_revision__lt=revision_id)
-    if hasattr(Evaluation, "archived"):
-        query = query.filter(archived=False)
+    query = query.filter(archived_at__isnull=True)
     return query.select_related("organisation", "checklist")
 
 

@@ -53,6 +53,8 @@ class Evaluation(models.Model):
     alert_state = models.JSONField(default=dict, blank=True, help_text="Passing and excluded offerings at the "
                                                                        "last catalog revision checked")
     alerts_revision = models.PositiveIntegerField(default=0)
+    archived_at = models.DateTimeField(null=True, blank=True,
+                                       help_text="Archived evaluations leave the default list and stay readable")
 
     class Meta:
         ordering = ["-updated_at"]
@@ -79,3 +81,28 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.field}"
+
+
+class DeletedEvaluation(models.Model):
+    """Who deleted which evaluation, and when: kept at the organisation, since an evaluation's own audit trail goes
+    with it. Names are copied, so the record reads the same after the users are gone."""
+
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE,
+                                     related_name="deleted_evaluations")
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=80)
+    sector = models.CharField(max_length=100, blank=True, help_text="The sector's name when deleted")
+    created_at = models.DateTimeField(help_text="When the evaluation was created")
+    created_by = models.CharField(max_length=150, blank=True)
+    last_changed_at = models.DateTimeField(null=True, blank=True)
+    reports = models.PositiveIntegerField(default=0, help_text="Reports generated from it (deleted with it)")
+    events = models.PositiveIntegerField(default=0, help_text="Audit events deleted with it")
+    deleted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    deleted_by_name = models.CharField(max_length=150)
+    deleted_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-deleted_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} (deleted {self.deleted_at:%Y-%m-%d} by {self.deleted_by_name})"

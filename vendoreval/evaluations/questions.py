@@ -54,6 +54,18 @@ def clean_text(name: str, raw: str, *, max_length: int) -> str:
     return text
 
 
+def answer_names(context: EvaluationContext) -> dict[str, dict[str, str]]:
+    """The names people read for the values answers hold (the change history's labels; the report snapshot keeps
+    them, so its history reads the same without the database)."""
+    return {
+        "sectors": {k: p["name"] for k, p in context.presets.items()},
+        "classifications": dict(context.classification_choices),
+        "regulations": {r["key"]: r["name"] for r in context.regulations},
+        "modes": dict(context.mode_choices),
+        "uses": dict(USE_CHOICES),
+    }
+
+
 def level_choices(criterion=None, *, blank: str | None = "—") -> list[tuple[str, str]]:
     """Levels 4..0, each with what it means for `criterion` (from its ladder) when one is given."""
     choices = [("", blank)] if blank is not None else []

@@ -7,6 +7,7 @@ changes nothing, and an audit row records who changed what.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import threading
 from collections import OrderedDict
@@ -26,7 +27,7 @@ from vendoreval.scoring.sensitivity import analyse_sensitivity
 from vendoreval.slugs import create_with_unique_slug, slug_base
 
 from .context import EvaluationContext
-from .models import AuditEvent, Evaluation
+from .models import AuditEvent, DeletedEvaluation, Evaluation
 from .profile import must_haves_of, requirement_profile
 from .questions import GENERAL_PRESET, NAME_MAX, FieldError, Question, clean_text
 from .questions import question as find_question
@@ -56,6 +57,71 @@ def evaluation_create(*, organisation: Organisation, name: str, actor, context: 
         taken=lambda slug: Evaluation.objects.filter(organisation=organisation, slug=slug).exists())
     AuditEvent.objects.create(evaluation=evaluation, actor=actor, action="created", new_value=name)
     return evaluation
+
+
+# --- manage: duplicate, archive, delete ------------------------------------------------------------------------------
+
+# What a copy takes over: the requirement profile, as a template for a new use case (not the use cases themselves,
+# the expected users, the shortlist or the history).
+PROFILE_FIELDS = ("sector", "classification", "trusted_countries", "trusted_confirmed", "acceptable_modes",
+                  "regulations", "area_weights", "must_haves", "overrides", "seal_minimums", "own_hosting_levels",
+                  "licence_uses")
+
+
+@transaction.atomic
+def evaluation_duplicate(*, evaluation: Evaluation, name: str, actor, context: EvaluationContext) -> Evaluation:
+    """A new evaluation in the same organisation with `evaluation`'s requirement profile under a new name, on the
+    same checklist version; its history starts with its creation, which names the original."""
+    name = clean_text("name", name, max_length=NAME_MAX)
+    if not name:
+        raise FieldError("name", "Give the copy a name, for example the new use case it is for.")
+    source = Evaluation.objects.select_related("checklist").get(pk=evaluation.pk)
+    profile = {field: copy.deepcopy(getattr(source, field)) for field in PROFILE_FIELDS}
+
+    def create(slug: str) -> Evaluation:
+        return Evaluation.objects.create(organisation=source.organisation, name=name, slug=slug, created_by=actor,
+                                         checklist=source.checklist, **profile)
+
+    slug_length = Evaluation._meta.get_field("slug").max_length
+    duplicate = create_with_unique_slug(
+        create, slug_base(name, max_length=slug_length, fallback="evaluation"),
+        taken=lambda slug: Evaluation.objects.filter(organisation=source.organisation, slug=slug).exists())
+    requirement_profile(duplicate, context)  # the copied answers form a valid profile on the same checklist
+    AuditEvent.objects.create(evaluation=duplicate, actor=actor, action="created", new_value=name,
+                              note=f"copy of the requirement profile of “{source.name}”")
+    AuditEvent.objects.create(evaluation=source, actor=actor, action="duplicated", new_value=name)
+    return duplicate
+
+
+def evaluation_archive(*, evaluation: Evaluation, actor, archived: bool = True) -> Evaluation:
+    """Archive (or take out of the archive) an evaluation: it leaves the default list and stays readable. The answers
+    and their last-change time are untouched, so the report's snapshot stays the same."""
+    with transaction.atomic():
+        locked = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
+        if (locked.archived_at is not None) != archived:
+            locked.archived_at = timezone.now() if archived else None
+            Evaluation.objects.filter(pk=locked.pk).update(archived_at=locked.archived_at)  # updated_at unchanged
+            AuditEvent.objects.create(evaluation=locked, actor=actor, action="archived" if archived else "unarchived")
+    evaluation.archived_at = locked.archived_at
+    return evaluation
+
+
+@transaction.atomic
+def evaluation_delete(*, evaluation: Evaluation, actor, context: EvaluationContext) -> DeletedEvaluation:
+    """Delete an evaluation with its history and reports (their stored PDFs go once the deletion commits); the
+    organisation keeps a record of who deleted what."""
+    locked = Evaluation.objects.select_for_update().select_related("created_by").get(pk=evaluation.pk)
+    last = locked.audit_events.exclude(action__in=("report_generated", "archived", "unarchived", "duplicated")
+                                       ).order_by("-at", "-pk").values_list("at", flat=True).first()
+    record = DeletedEvaluation.objects.create(
+        organisation_id=locked.organisation_id, name=locked.name, slug=locked.slug,
+        sector=(context.preset(locked.sector) or {}).get("name", locked.sector),
+        created_at=locked.created_at, created_by=locked.created_by.get_username() if locked.created_by else "",
+        last_changed_at=last or locked.updated_at,
+        reports=locked.audit_events.filter(action="report_generated").count(),
+        events=locked.audit_events.count(), deleted_by=actor, deleted_by_name=actor.get_username())
+    locked.delete()
+    return record
 
 
 # --- answer one question --------------------------------------------------------------------------------------------

@@ -3,38 +3,53 @@ the fragment. Every form also works as a plain POST without JavaScript."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 from django.views.decorators.vary import vary_on_headers
 
-from vendoreval.accounts.access import organisation_access
+from vendoreval.accounts.access import MANAGE, organisation_access
+from vendoreval.accounts.models import Membership
+from vendoreval.catalog.models import Offering
 from vendoreval.checklist.selectors import current_checklist
 from vendoreval.middleware import handles_nul_in_form
 from vendoreval.scoring.conditions import conditions
 
-from . import services
+from . import exports, services
 from .access import EDIT, VIEW, evaluation_access
 from .comparison import comparison_table
 from .context import evaluation_context
-from .models import AuditEvent, Evaluation
+from .history import Labels, group_history
+from .models import AuditEvent, DeletedEvaluation, Evaluation
 from .profile import must_haves_of
 from .questionnaire import STEP_KEYS, STEPS, progress
-from .questions import FieldError, step_questions
+from .questions import NAME_MAX, FieldError, answer_names, step_questions
 from .questions import question as find_question
-from .selectors import evaluations_for_user
+from .selectors import NOT_CHANGES, archived_counts, evaluation_list
 from .work_queue import work_queue
 
 
 @login_required
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    """The signed-in user's evaluations across their organisations."""
-    return render(request, "home.html", {"evaluations": evaluations_for_user(request.user)})
+    """The signed-in user's evaluations across their organisations: the current ones, or (`?archived=1`) the archived
+    ones."""
+    archived = request.GET.get("archived") == "1"
+    rows = evaluation_list(request.user, archived=archived)
+    counts = archived_counts(request.user)
+    memberships = Membership.objects.filter(user=request.user).select_related("organisation")
+    sections = [{"membership": m, "rows": [r for r in rows if r.evaluation.organisation_id == m.organisation_id],
+                 "archived_count": counts.get(m.organisation_id, 0)} for m in memberships]
+    return render(request, "home.html", {"sections": sections, "archived": archived,
+                                         "view": "archive" if archived else "list"})
 
 
 def _url(name: str, evaluation: Evaluation, **kwargs) -> str:
@@ -156,24 +171,30 @@ def evaluation_results(request: HttpRequest, evaluation: Evaluation) -> HttpResp
     return render(request, template, page, status=422 if errors else 200)
 
 
+def _compared(request: HttpRequest, evaluation: Evaluation, outcome) -> tuple[list[str], str]:
+    """The offerings to compare (`?o=…`, or the shortlist) and what is wrong with the choice, if anything."""
+    keys = list(dict.fromkeys(request.GET.getlist("o"))) or evaluation.shortlist
+    unknown = [k for k in keys if k not in outcome.offerings]
+    if unknown:
+        return keys, f"Unknown offering {', '.join(unknown)}."
+    if not 2 <= len(keys) <= 6:
+        return keys, "Pick between 2 and 6 offerings to compare."
+    return keys, ""
+
+
 @evaluation_access(VIEW)
 @require_http_methods(["GET"])
 def evaluation_compare(request: HttpRequest, evaluation: Evaluation) -> HttpResponse:
     context = evaluation_context(evaluation.checklist)
     outcome = services.evaluation_outcome(evaluation, context, samples=0)
-    keys = list(dict.fromkeys(request.GET.getlist("o"))) or evaluation.shortlist
-    error = ""
-    unknown = [k for k in keys if k not in outcome.offerings]
-    if unknown:
-        error = f"Unknown offering {', '.join(unknown)}."
-    elif not 2 <= len(keys) <= 6:
-        error = "Pick between 2 and 6 offerings to compare."
+    keys, error = _compared(request, evaluation, outcome)
     table = None if error else comparison_table(outcome, keys, context)
     return render(request, "evaluations/compare.html", {
         "evaluation": evaluation, "outcome": outcome, "table": table, "error": error, "selected": keys,
         "all_offerings": [*outcome.result.ranking, *outcome.result.excluded],
         "can_edit": request.membership.can_edit,
         "shortlist_names": [p.offering.name for k in evaluation.shortlist if (p := outcome.offerings.get(k))],
+        "export_query": urlencode([("o", k) for k in keys]),
     }, status=400 if error else 200)
 
 
@@ -193,11 +214,25 @@ def evaluation_shortlist(request: HttpRequest, evaluation: Evaluation) -> HttpRe
     return redirect(_url("evaluation-compare", evaluation) + (f"?{query}" if query else ""))
 
 
+def history_labels(evaluation: Evaluation, context) -> Labels:
+    """The names the activity page reads the evaluation's answers with (the report reads the same from its
+    snapshot)."""
+    return Labels(areas=context.area_names, criteria={c.key: c.title for c in context.criteria},
+                  objectives={o.key: o.name for o in context.spec.objectives},
+                  offerings=dict(Offering.objects.visible_to([evaluation.organisation]).values_list("key", "name")),
+                  **answer_names(context))
+
+
 @evaluation_access(VIEW)
 @require_http_methods(["GET"])
 def evaluation_activity(request: HttpRequest, evaluation: Evaluation) -> HttpResponse:
-    events = AuditEvent.objects.filter(evaluation=evaluation).select_related("actor")
-    return render(request, "evaluations/activity.html", {"evaluation": evaluation, "events": events})
+    """Who changed what, newest first; consecutive changes by one person grouped, with the labels people read."""
+    events = [{**e, "at": timezone.localtime(e["at"]), "actor": e.pop("actor__username") or ""}
+              for e in AuditEvent.objects.filter(evaluation=evaluation).order_by("at", "pk").values(
+                  "at", "actor__username", "action", "field", "old_value", "new_value", "note")]
+    groups = group_history(events, history_labels(evaluation, evaluation_context(evaluation.checklist)),
+                           newest_first=True)
+    return render(request, "evaluations/activity.html", {"evaluation": evaluation, "groups": groups})
 
 
 def _newer_checklist(evaluation: Evaluation):
@@ -228,3 +263,128 @@ def catalog_work_queue(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("The work queue is for catalog editors.")
     items = work_queue(timezone.localdate())
     return render(request, "evaluations/work_queue.html", {"items": items[:500], "total": len(items)})
+
+
+# --- managing evaluations: duplicate, archive, delete --------------------------------------------------------------
+
+
+@evaluation_access(EDIT, edit_methods=())
+@require_http_methods(["GET", "POST"])
+def evaluation_duplicate(request: HttpRequest, evaluation: Evaluation) -> HttpResponse:
+    """A new evaluation with this one's requirement profile, as a template for another use case."""
+    error, name = "", f"{evaluation.name} (copy)"[:NAME_MAX]
+    if request.method == "POST":
+        name = request.POST.get("name", "")
+        try:
+            duplicate = services.evaluation_duplicate(evaluation=evaluation, name=name, actor=request.user,
+                                                      context=evaluation_context(evaluation.checklist))
+        except FieldError as exc:
+            error = exc.message
+        else:
+            messages.success(request, f"“{duplicate.name}” starts with the requirement profile of “{evaluation.name}”. "
+                                      "Describe its use case; the shortlist and the history were not copied.")
+            return redirect(_url("evaluation-step", duplicate, step=STEP_KEYS[0]))
+    return render(request, "evaluations/duplicate.html", {"evaluation": evaluation, "error": error, "name": name,
+                                                          "name_max": NAME_MAX}, status=400 if error else 200)
+
+
+def _archive(request: HttpRequest, evaluation: Evaluation, *, archived: bool) -> HttpResponse:
+    services.evaluation_archive(evaluation=evaluation, actor=request.user, archived=archived)
+    view = "archive" if request.POST.get("view") == "archive" else "list"
+    if request.htmx:  # the list's row: the evaluation itself where it still belongs, otherwise a notice with undo
+        context = {"m": request.membership, "view": view}
+        if archived == (view == "archive"):
+            [row] = evaluation_list(request.user, archived=None, pk=evaluation.pk)
+            return render(request, "home.html#row", {**context, "row": row})
+        return render(request, "home.html#moved", {**context, "evaluation": evaluation, "archived": archived})
+    if archived:
+        messages.success(request, f"“{evaluation.name}” is archived. It stays readable; find it under Archived.")
+    else:
+        messages.success(request, f"“{evaluation.name}” is back in the list of evaluations.")
+    return redirect(reverse("home") + ("?archived=1" if view == "archive" else ""))
+
+
+@evaluation_access(EDIT, edit_methods=())
+@require_http_methods(["POST"])
+@vary_on_headers("HX-Request")  # htmx gets the list's row, a plain post a redirect
+def evaluation_archive(request: HttpRequest, evaluation: Evaluation) -> HttpResponse:
+    return _archive(request, evaluation, archived=True)
+
+
+@evaluation_access(EDIT, edit_methods=())
+@require_http_methods(["POST"])
+@vary_on_headers("HX-Request")
+def evaluation_unarchive(request: HttpRequest, evaluation: Evaluation) -> HttpResponse:
+    return _archive(request, evaluation, archived=False)
+
+
+@evaluation_access(MANAGE, edit_methods=())
+@require_http_methods(["GET", "POST"])
+def evaluation_delete(request: HttpRequest, evaluation: Evaluation) -> HttpResponse:
+    """GET: what deleting takes with it, and the button. POST (from that page, which says which evaluation): delete.
+    Only owners; the organisation's record of deleted evaluations keeps who deleted what."""
+    error = ""
+    if request.method == "POST":
+        if request.POST.get("confirm") == evaluation.slug:
+            record = services.evaluation_delete(evaluation=evaluation, actor=request.user,
+                                                context=evaluation_context(evaluation.checklist))
+            messages.success(request, f"“{record.name}” was deleted with its history and reports. The record of "
+                                      "deleted evaluations keeps who deleted it and when.")
+            return redirect("home")
+        error = "Confirm with the button below which evaluation to delete."
+    events = evaluation.audit_events.aggregate(
+        changes=Count("pk", filter=~Q(action__in=NOT_CHANGES)), reports=Count("pk", filter=Q(
+            action="report_generated")))
+    return render(request, "evaluations/delete.html", {"evaluation": evaluation, "error": error, **events,
+                                                       "can_edit": request.membership.can_edit},
+                  status=400 if error else 200)
+
+
+@organisation_access(MANAGE)
+@require_http_methods(["GET"])
+def deleted_evaluations(request: HttpRequest, organisation) -> HttpResponse:
+    """The organisation's record of deleted evaluations: what, who, when (owners)."""
+    return render(request, "evaluations/deleted.html", {
+        "organisation": organisation,
+        "records": DeletedEvaluation.objects.filter(organisation=organisation).select_related("deleted_by")})
+
+
+# --- exports ---------------------------------------------------------------------------------------------------------
+
+
+CONTENT_TYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                 "csv": "text/csv; charset=utf-8"}
+
+
+def _export(sheets: list, fmt: str, *, name: str, title: str) -> HttpResponse:
+    if fmt == "xlsx":
+        body = exports.xlsx_bytes(sheets, title=title)
+    else:  # the first sheet: the view itself; with a byte order mark, so spreadsheets read the text as UTF-8
+        body = ("\ufeff" + exports.csv_text(sheets[0])).encode("utf-8")
+    response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{name}-{timezone.localdate():%Y-%m-%d}.{fmt}"'
+    response["Cache-Control"] = "private, max-age=0"
+    return response
+
+
+@evaluation_access(VIEW, edit_methods=())
+@require_http_methods(["GET"])
+def evaluation_ranking_export(request: HttpRequest, evaluation: Evaluation, fmt: str) -> HttpResponse:
+    """The results page's ranking (and, in XLSX, the excluded offerings and every source) as a download."""
+    outcome = services.evaluation_outcome(evaluation, evaluation_context(evaluation.checklist))
+    return _export(exports.ranking_sheets(outcome), fmt, name=f"{evaluation.slug}-ranking",
+                   title=f"Ranking: {evaluation.name}")
+
+
+@evaluation_access(VIEW, edit_methods=())
+@require_http_methods(["GET"])
+def evaluation_compare_export(request: HttpRequest, evaluation: Evaluation, fmt: str) -> HttpResponse:
+    """The comparison page (same `?o=` selection) as a download; a choice the page refuses leads back to it."""
+    context = evaluation_context(evaluation.checklist)
+    outcome = services.evaluation_outcome(evaluation, context, samples=0)
+    keys, error = _compared(request, evaluation, outcome)
+    if error:
+        query = request.META.get("QUERY_STRING", "")
+        return redirect(_url("evaluation-compare", evaluation) + (f"?{query}" if query else ""))
+    return _export(exports.comparison_sheets(outcome, comparison_table(outcome, keys, context)), fmt,
+                   name=f"{evaluation.slug}-comparison", title=f"Comparison: {evaluation.name}")

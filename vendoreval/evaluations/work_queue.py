@@ -36,8 +36,7 @@ class QueueItem:
 def _reliance() -> Counter:
     counts: Counter = Counter()
     evaluations = Evaluation.objects.select_related("organisation", "checklist")
-    if hasattr(Evaluation, "archived"):
-        evaluations = evaluations.filter(archived=False)
+    evaluations = evaluations.filter(archived_at__isnull=True)
     for evaluation in evaluations:
         context = evaluation_context(evaluation.checklist)
         outcome = evaluation_outcome(evaluation, context, samples=0)

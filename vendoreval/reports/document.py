@@ -10,11 +10,10 @@ numbers; how strongly a source supports a claim (its confidence) and the evidenc
 from __future__ import annotations
 
 import dataclasses
-import json
-from typing import Any
 
 from vendoreval.catalog.schema import DEPLOYMENT_MODE_LABELS, DeploymentMode
 from vendoreval.evaluations.charts import area_profile_svg
+from vendoreval.evaluations.history import Labels, group_history
 from vendoreval.scoring.conditions import Conditions, conditions
 from vendoreval.scoring.models import (
     Blocker,
@@ -43,6 +42,7 @@ SEAL_LADDER = [
 ]
 STRENGTH_LEVEL = 3  # vendor answers at or above this level are listed as strengths
 RISK_LEVEL = 1  # known answers at or below this level are listed as risks
+LABEL_NAMES = {"sectors", "classifications", "regulations", "modes", "uses"}
 CHART_GROUP = 5  # offerings per area-profile chart: each fits a page legibly, and styles stay distinct
 
 
@@ -51,20 +51,6 @@ def ordinal(n: int) -> str:
         return "first"
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
-
-
-def short_value(value: Any, limit: int = 160) -> str:
-    """A change-history value in one line: lists joined, dicts as key: value."""
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, list):
-        text = ", ".join(str(v) for v in value) or "none"
-    elif isinstance(value, dict):
-        text = ", ".join(f"{k}: {json.dumps(v, ensure_ascii=False) if isinstance(v, dict) else v}"
-                         for k, v in value.items()) or "none"
-    else:
-        text = str(value)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def mode_label(mode: str) -> str:
@@ -442,6 +428,17 @@ def _blockers(blockers: list[dict], criteria: dict, objectives: dict) -> list[di
     return found
 
 
+def history_labels(data: dict) -> Labels:
+    """The change history's labels from the snapshot (older snapshots without value names show the keys)."""
+    checklist, results = data["checklist"], data["results"]
+    return Labels(areas={a["key"]: a["name"] for a in checklist["areas"]},
+                  criteria={c["key"]: c["title"] for c in checklist["criteria"]},
+                  objectives={o["key"]: o["name"] for o in checklist["csf_objectives"]},
+                  offerings={r["key"]: r["name"] for r in (*results["ranking"], *results["excluded"])},
+                  **{"modes": {m.value: label for m, label in DEPLOYMENT_MODE_LABELS.items()},
+                     **{k: v for k, v in data["requirements"].get("names", {}).items() if k in LABEL_NAMES}})
+
+
 def report_document(snapshot: ReportSnapshot) -> dict:
     """Everything the report template needs, from the snapshot."""
     data = upgrade(snapshot.data)
@@ -461,8 +458,7 @@ def report_document(snapshot: ReportSnapshot) -> dict:
     citations = Citations()
     sections = [_offering_section(n, by_key[key], data["offerings"][key], citations, criteria, measured,
                                   acceptability.get(key)) for n, key in enumerate(shortlist, start=1)]
-    history = [{**e, "when": e["at"][:16].replace("T", " "), "old": short_value(e["old_value"]),
-                "new": short_value(e["new_value"])} for e in data["history"]]
+    history = group_history(data["history"], history_labels(data))
     organisation, evaluation = data["organisation"]["name"], data["evaluation"]["name"]
     return {
         "snapshot": data, "document_id": snapshot.document_id, "fingerprint": snapshot.fingerprint,

@@ -26,7 +26,7 @@ from vendoreval.catalog.models import Company, Evidence, Subprocessor
 from vendoreval.catalog.schema import DEPLOYMENT_MODE_LABELS, DeploymentMode
 from vendoreval.evaluations.context import EvaluationContext, evaluation_context
 from vendoreval.evaluations.models import AuditEvent, Classification, Evaluation
-from vendoreval.evaluations.questions import USE_CHOICES
+from vendoreval.evaluations.questions import USE_CHOICES, answer_names
 from vendoreval.evaluations.services import Outcome, evaluation_outcome
 from vendoreval.plain import plain
 
@@ -34,7 +34,8 @@ SNAPSHOT_FORMAT = "vendoreval-report-snapshot"
 SNAPSHOT_VERSION = 3  # bump when the report's content or layout changes: stored PDFs are keyed by the fingerprint
 SENSITIVITY_SAMPLES = 2000
 DEFAULT_SHORTLIST_SIZE = 3
-HIDDEN_HISTORY = {"report_generated"}  # generating a report must not change the snapshot it was generated from
+# Generating a report, archiving and duplicating change nothing the report shows: they must not change its snapshot.
+HIDDEN_HISTORY = {"report_generated", "archived", "unarchived", "duplicated"}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -191,6 +192,7 @@ def _requirements(evaluation: Evaluation, context: EvaluationContext, outcome: O
         "must_haves": [{"criterion": m.criterion, "level": m.level, "active": m.active, "reason": m.reason,
                         "rule_level": m.rule.level if m.rule else None, "override_reason": m.override_reason,
                         "buyer_level": m.buyer_level} for m in outcome.must_haves],
+        "names": answer_names(context),  # what the change history's values are called
     }
 
 
