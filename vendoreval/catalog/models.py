@@ -257,9 +257,9 @@ class Offering(models.Model):
                                      related_name="private_offerings",
                                      help_text="Set for an organisation's private offering; empty for the shared "
                                                "catalog")
-    draft = models.BooleanField(default=False,
-                                help_text="A new offering a vendor is asked about: not in the catalog, the data files or "
-                                          "any evaluation until an editor clears this")
+    draft = models.BooleanField(
+        default=False, help_text="A new offering a vendor is asked about: not in the catalog, the data files or any "
+                                 "evaluation until an editor clears this")
     history = HistoricalRecords(m2m_fields=[processing_regions, storage_regions, model_families])
 
     objects = OfferingQuerySet.as_manager()

@@ -41,9 +41,9 @@ def upload_dir() -> Path:
 
 
 def safe_name(name: str) -> str:
-    """The uploaded file's name as shown and offered for download: letters, digits, dot, dash, underscore; ends in
-    .pdf."""
-    stem = re.sub(r"[^A-Za-z0-9._-]+", "-", Path(name or "").name).strip(".-")[: NAME_MAX - 4] or "document"
+    """The uploaded file's name as shown and offered for download: letters (any script), digits, dot, dash,
+    underscore; no folders; ends in .pdf."""
+    stem = re.sub(r"[^\w.-]+", "-", Path(name or "").name).strip(".-")[: NAME_MAX - 4] or "document"
     return stem if stem.lower().endswith(".pdf") else f"{stem}.pdf"
 
 

@@ -52,10 +52,11 @@ def _user(request: HttpRequest):
 
 
 def _closed(request: HttpRequest, vendor_request: VendorRequest) -> HttpResponse:
-    """After submission, revocation or expiry the link shows the state, nothing else."""
-    state = vendor_request.state
-    return render(request, "vendors/state.html", {"vendor_request": vendor_request, "state": state},
-                  status=200 if vendor_request.submitted_at and not vendor_request.revoked_at else 410)
+    """After submission, revocation or expiry the link shows the state, nothing else: a 200 for the vendor who just
+    submitted, 410 Gone for a link that expired or was revoked, and for any write."""
+    submitted = vendor_request.submitted_at is not None and vendor_request.revoked_at is None
+    return render(request, "vendors/state.html", {"vendor_request": vendor_request, "state": vendor_request.state},
+                  status=200 if submitted and request.method == "GET" else 410)
 
 
 def _page(request: HttpRequest, vendor_request: VendorRequest, *, errors=None, submitted=None, status=200,
