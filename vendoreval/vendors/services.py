@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from vendoreval.catalog.models import Answer, Company, Evidence, Offering, Source
+from vendoreval.catalog.rules import BUYER_HOSTED_MODES
 from vendoreval.catalog.schema import DeploymentMode, Publisher
 from vendoreval.checklist.selectors import current_checklist
 from vendoreval.fields import FieldError, clean_text
@@ -88,7 +89,8 @@ def vendor_draft_offering_create(*, draft: DraftOffering, actor) -> Offering:
 
     def create(key: str) -> Offering:
         offering = Offering(key=key, name=name, product=name, vendor=vendor, deployment_mode=draft.deployment_mode,
-                            hosting_operator=vendor, draft=True)
+                            hosting_operator=None if draft.deployment_mode in BUYER_HOSTED_MODES else vendor,
+                            draft=True)
         offering._history_user = actor
         offering._change_reason = "draft created for a vendor self-assessment"
         offering.save()
