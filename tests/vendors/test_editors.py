@@ -35,7 +35,7 @@ def test_the_new_request_page_ticks_unknown_and_stale_answers_and_sends_the_link
     vendor_request = VendorRequest.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse("vendor-request-review", kwargs={"pk": vendor_request.pk})
-    assert vendor_request.criteria == [k for k in defaults[:3]]
+    assert vendor_request.criteria == defaults[:3]
     assert vendor_request.contact_email == "compliance@vendor.example"
     assert abs((vendor_request.expires_at - timezone.now()) - dt.timedelta(days=30)) < dt.timedelta(minutes=1)
     assert mail.outbox[0].to == ["compliance@vendor.example"] and "/vendor/?token=" in mail.outbox[0].body
