@@ -63,8 +63,9 @@ TASK_WORKERS=${TASK_WORKERS:-1}
 # Rendering a PDF takes a core for seconds. On a machine shared with the web workers, the report worker runs at a lower
 # CPU priority, so questionnaire saves and pages stay fast while reports render (they just take longer when busy).
 TASK_NICE=${TASK_NICE:-10}
-# gunicorn's default access log line plus the time the request took in the worker (ms).
-ACCESS_LOG_FORMAT='%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(M)sms'
+# gunicorn's default access log line, with the path instead of the whole request line (no query string: it may carry
+# an invitation's token or a search), plus the time the request took in the worker (ms).
+ACCESS_LOG_FORMAT='%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s "%(f)s" "%(a)s" %(M)sms'
 
 # gunicorn and the worker run in their own sessions (setsid), so a Ctrl-C reaches only this script, which then stops
 # each of them with exactly one SIGTERM: gunicorn finishes the requests in flight, the worker finishes the report it is
