@@ -213,3 +213,26 @@ def test_an_accepted_answer_shows_as_vendor_stated_in_results_and_the_report(cli
     assert re.search(rf"{first}[^·]*·level3·[^\n]*vendor-stated", flat.replace("\n", "")), \
         "the report's appendix labels the accepted answer vendor-stated"
     assert "<script>alert(1)" in text  # in a PDF, text is text: escaped markup would show as &lt;
+
+
+def test_vendor_text_is_escaped_in_the_report(client, offering, reviewed, owner, organisation, context):
+    from vendoreval.evaluations.services import evaluation_create, evaluation_set_field
+
+    evaluation = evaluation_create(organisation=organisation, name="Escapes", actor=owner, context=context)
+    evaluation_set_field(evaluation=evaluation, field="shortlist", values=[offering.key], actor=owner,
+                         context=context)
+    client.force_login(owner)
+    html = client.get(reverse("evaluation-report-preview", kwargs={"org": organisation.slug,
+                                                                   "slug": evaluation.slug})).content.decode()
+    assert "vendor-stated" in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>alert(1)" not in html
+
+
+def test_a_plain_post_of_untouched_answers_writes_nothing(client, offering, open_request):
+    vendor_request, token = open_request(offering)
+    holding(client, token)
+    empty = {f"{part}:{key}": "" for key in vendor_request.criteria for part in ("level", "rationale", "sources")}
+    response = client.post(page_url(vendor_request), empty)
+    assert response.status_code == 302
+    assert not VendorProposal.objects.filter(request=vendor_request).exists()
+    assert not VendorAuditEvent.objects.filter(request=vendor_request, action="saved").exists()

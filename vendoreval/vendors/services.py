@@ -179,9 +179,10 @@ def vendor_request_revoke(*, vendor_request: VendorRequest, actor) -> bool:
 
 
 def vendor_proposal_answer(*, vendor_request: VendorRequest, question: ProposalQuestion, raw, ip: str | None = None
-                           ) -> VendorProposal:
-    """Clean and save one answer of the vendor. Raises FieldError (with a message for the field) or RequestClosed;
-    either way nothing is stored."""
+                           ) -> VendorProposal | None:
+    """Clean and save one answer of the vendor; returns the proposal (None while the criterion has no answer at all).
+    An unchanged value writes nothing. Raises FieldError (with a message for the field) or RequestClosed; either way
+    nothing is stored."""
     value = question.clean(raw)  # a PDF is read and checked before any lock is taken
     stored = None
     try:
@@ -189,11 +190,17 @@ def vendor_proposal_answer(*, vendor_request: VendorRequest, question: ProposalQ
             locked = _locked(vendor_request)
             if not locked.is_open:
                 raise RequestClosed(locked)
-            proposal, _ = VendorProposal.objects.select_for_update().get_or_create(
-                request=locked, criterion_key=question.criterion.key)
             key = question.criterion.key
+            proposal = VendorProposal.objects.select_for_update().filter(request=locked, criterion_key=key).first()
+            changes = question.changes(value)
+            if proposal is None and value not in (None, "", [], REMOVE):
+                proposal = VendorProposal.objects.create(request=locked, criterion_key=key)
+            old = VendorDocument.objects.filter(proposal=proposal).first() if proposal is not None else None
+            unchanged = (old is None if value == REMOVE
+                         else bool(changes) and all(getattr(proposal, a) == v for a, v in changes.items()))
+            if proposal is None or unchanged:
+                return proposal  # nothing to change: no row, no audit (a plain post sends every field)
             if isinstance(question, DocumentQuestion):
-                old = VendorDocument.objects.filter(proposal=proposal).first()
                 if old is not None:
                     old.delete()
                     transaction.on_commit(lambda name=old.stored_name: documents.discard(name))
@@ -209,7 +216,6 @@ def vendor_proposal_answer(*, vendor_request: VendorRequest, question: ProposalQ
                           detail=f"{value.original_name}, {value.size} bytes, {value.pages} pages, "
                                  f"sha256 {value.sha256}", ip=ip)
             else:
-                changes = question.changes(value)
                 for attr, new in changes.items():
                     setattr(proposal, attr, new)
                 proposal.save()
