@@ -195,11 +195,12 @@ def vendor_proposal_answer(*, vendor_request: VendorRequest, question: ProposalQ
             changes = question.changes(value)
             if proposal is None and value not in (None, "", [], REMOVE):
                 proposal = VendorProposal.objects.create(request=locked, criterion_key=key)
-            old = VendorDocument.objects.filter(proposal=proposal).first() if proposal is not None else None
-            unchanged = (old is None if value == REMOVE
-                         else bool(changes) and all(getattr(proposal, a) == v for a, v in changes.items()))
-            if proposal is None or unchanged:
-                return proposal  # nothing to change: no row, no audit (a plain post sends every field)
+            if proposal is None:
+                return None  # an empty answer to an untouched criterion: no row, no audit
+            old = VendorDocument.objects.filter(proposal=proposal).first()
+            if (old is None if value == REMOVE
+                    else bool(changes) and all(getattr(proposal, a) == v for a, v in changes.items())):
+                return proposal  # unchanged: nothing written (a plain post sends every field)
             if isinstance(question, DocumentQuestion):
                 if old is not None:
                     old.delete()
