@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import PASSWORD, log_in
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
-from tests.vendors.conftest import offering_with_unknowns, pdf_bytes, unknown_criteria
+from tests.vendors.conftest import ladder, offering_with_unknowns, pdf_bytes, unknown_criteria
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -41,6 +41,7 @@ def test_editor_asks_vendor_answers_editor_reviews_and_catalog_and_report_show_i
     editor, buyer = people
     offering = offering_with_unknowns()
     first, second = unknown_criteria(offering)[:2]
+    level = ladder(first)[0]
 
     # The editor opens a request from the offering's catalog page.
     log_in(page, editor.username)
@@ -63,7 +64,7 @@ def test_editor_asks_vendor_answers_editor_reviews_and_catalog_and_report_show_i
     expect(vendor).to_have_url(re.compile(r"/vendor/r/[0-9a-f-]{36}/$"))  # the token has left the address bar
     expect(vendor.get_by_role("heading", name=f"Describe {offering.name}")).to_be_visible()
 
-    vendor.locator(f"#f-level-{first.lower()}").select_option("3")
+    vendor.locator(f"#f-level-{first.lower()}").select_option(level)
     wait_saved(vendor, f"f-level-{first.lower()}")
     vendor.locator(f"#f-rationale-{first.lower()}").fill("Keys are generated and held in our EU data centres.")
     vendor.locator(f"#f-rationale-{first.lower()}").blur()
@@ -77,14 +78,14 @@ def test_editor_asks_vendor_answers_editor_reviews_and_catalog_and_report_show_i
     wait_saved(vendor, f"f-document-{first.lower()}")
     expect(vendor.locator(f"#f-document-{first.lower()}-field")).to_contain_text("Attached: key-management.pdf")
 
-    vendor.locator(f"#f-level-{second.lower()}").select_option("4")
+    vendor.locator(f"#f-level-{second.lower()}").select_option(ladder(second)[0])
     wait_saved(vendor, f"f-level-{second.lower()}")
     vendor.locator(f"#f-sources-{second.lower()}").fill("https://vendor.example/docs/other")
     vendor.locator(f"#f-sources-{second.lower()}").blur()
     wait_saved(vendor, f"f-sources-{second.lower()}")
 
     vendor.reload()  # everything is still there
-    expect(vendor.locator(f"#f-level-{first.lower()}")).to_have_value("3")
+    expect(vendor.locator(f"#f-level-{first.lower()}")).to_have_value(level)
     vendor.get_by_role("button", name="Submit my answers for review").click()
     expect(vendor.get_by_text("waiting for review")).to_be_visible()
     expect(vendor.locator("form")).to_have_count(0)  # after submission, the state and nothing else
@@ -109,7 +110,7 @@ def test_editor_asks_vendor_answers_editor_reviews_and_catalog_and_report_show_i
     page.goto(f"/catalog/{offering.key}/")
     row = page.locator(f"#answer-{first}")
     expect(row.locator(".badge.vendor").first).to_have_text("vendor-stated")
-    expect(row.locator(".level")).to_have_text("3")
+    expect(row.locator(".level")).to_have_text(level)
     expect(page.locator(f"#answer-{second} .badge.vendor")).to_have_count(0)
 
     # A buyer's report, rendered now, shows the answer as vendor-stated.
@@ -132,7 +133,7 @@ def test_editor_asks_vendor_answers_editor_reviews_and_catalog_and_report_show_i
 
     text = "".join(p.extract_text() for p in PdfReader(BytesIO(Path(download.value.path()).read_bytes())).pages)
     flat = re.sub(r"\s+", "", text)
-    assert re.search(rf"{first}[^·]*·level3·[^·]*vendor-stated", flat), "the report's appendix names it vendor-stated"
+    assert re.search(rf"{first}[^·]*·level{level}·[^·]*vendor-stated", flat), "the report's appendix names it vendor-stated"
 
 
 def test_vendor_and_editor_pages_have_no_serious_accessibility_violations(page, browser, people):

@@ -37,6 +37,13 @@ def unknown_criteria(offering) -> list[str]:
     return selectors.default_criteria(selectors.offering_profile(offering, current_checklist()))
 
 
+def ladder(key: str) -> list[str]:
+    """The levels a criterion's ladder defines, strongest first (a ladder may skip some: 4, 2, 0)."""
+    from vendoreval.checklist.selectors import current_checklist
+
+    return sorted(current_checklist().criteria.get(key=key).levels, reverse=True)
+
+
 def offering_with_unknowns(count: int = 2, *, skip=()):
     """A shared offering with at least `count` unknown or stale answers the vendor can be asked (any will do: the
     interim catalog changes)."""

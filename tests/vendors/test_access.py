@@ -15,7 +15,7 @@ import pytest
 from django.urls import get_resolver, reverse
 from django.utils import timezone
 
-from tests.vendors.conftest import holding, link, offering_with_unknowns, pdf_bytes, upload
+from tests.vendors.conftest import holding, ladder, link, offering_with_unknowns, pdf_bytes, upload
 from vendoreval.vendors import services
 from vendoreval.vendors.models import VendorProposal, VendorRequest
 from vendoreval.vendors.questions import DocumentQuestion
@@ -67,7 +67,7 @@ def scene(catalog, editor, open_request, offering):
         other_offering = offering_with_unknowns(skip=[offering.key])
         other, other_token = open_request(other_offering)
         criterion = this.checklist.criteria.get(key=first_key)
-        for question, raw in ((f"level:{first_key}", "3"), (f"sources:{first_key}", "https://vendor.example/a")):
+        for question, raw in ((f"level:{first_key}", ladder(first_key)[0]), (f"sources:{first_key}", "https://vendor.example/a")):
             from vendoreval.vendors.questions import question as find
 
             services.vendor_proposal_answer(vendor_request=this, question=find(question, {first_key: criterion}),

@@ -11,7 +11,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.vendors.conftest import holding, unknown_criteria
+from tests.vendors.conftest import holding, ladder, unknown_criteria
 from vendoreval.catalog.models import Answer, Evidence, Offering
 from vendoreval.checklist.selectors import current_checklist
 from vendoreval.fields import FieldError
@@ -92,10 +92,10 @@ def test_revoking_from_the_review_page(client, editor, offering, open_request):
     assert "was no longer open" in again.content.decode()
 
 
-def submitted_request(offering, open_request, key: str, level: int = 2):
+def submitted_request(offering, open_request, key: str, level: str):
     vendor_request, _ = open_request(offering, criteria=[key])
     criteria = {key: vendor_request.checklist.criteria.get(key=key)}
-    for name, raw in ((f"level:{key}", str(level)), (f"sources:{key}", "https://vendor.example/p")):
+    for name, raw in ((f"level:{key}", level), (f"sources:{key}", "https://vendor.example/p")):
         services.vendor_proposal_answer(vendor_request=vendor_request, question=question(name, criteria), raw=raw)
     services.vendor_request_submit(vendor_request=vendor_request)
     return vendor_request, VendorProposal.objects.get(request=vendor_request)
@@ -109,7 +109,7 @@ def test_a_vendor_statement_never_replaces_a_fresh_confirmed_answer(offering, op
     Evidence.objects.filter(content_type=ContentType.objects.get_for_model(Answer), object_id=answer.pk).delete()
     Evidence.objects.create(subject=answer, url="https://vendor.example/terms", accessed=timezone.localdate(),
                             source_date=timezone.localdate(), confidence="confirmed")
-    _, proposal = submitted_request(offering, open_request, key, level=4)
+    _, proposal = submitted_request(offering, open_request, key, level=ladder(key)[0])
     with pytest.raises(FieldError, match="weighed below"):
         services.vendor_proposal_review(proposal=proposal, accept=True, reason="looks fine", reviewer=editor)
     answer.refresh_from_db()
@@ -127,7 +127,7 @@ def test_a_proposal_is_reviewed_once_and_only_after_submission(offering, open_re
     vendor_request, token = open_request(offering, criteria=[key])
     criteria = {key: vendor_request.checklist.criteria.get(key=key)}
     services.vendor_proposal_answer(vendor_request=vendor_request, question=question(f"level:{key}", criteria),
-                                    raw="3")
+                                    raw=ladder(key)[0])
     services.vendor_proposal_answer(vendor_request=vendor_request, question=question(f"sources:{key}", criteria),
                                     raw="https://vendor.example/p")
     proposal = VendorProposal.objects.get()
@@ -177,8 +177,9 @@ def test_vendor_posts_need_the_csrf_token(offering, open_request):
     holding(client, token)
     key = vendor_request.criteria[0]
     address = reverse("vendor-field", kwargs={"public_id": vendor_request.public_id, "field": f"level:{key}"})
-    assert client.post(address, {f"level:{key}": "2"}, HTTP_HX_REQUEST="true").status_code == 403
+    level = ladder(key)[0]
+    assert client.post(address, {f"level:{key}": level}, HTTP_HX_REQUEST="true").status_code == 403
     page = client.get(reverse("vendor-request", kwargs={"public_id": vendor_request.public_id}))
     csrf = page.cookies["csrftoken"].value
-    assert client.post(address, {f"level:{key}": "2"}, HTTP_HX_REQUEST="true",
+    assert client.post(address, {f"level:{key}": level}, HTTP_HX_REQUEST="true",
                        HTTP_X_CSRFTOKEN=csrf).status_code == 200

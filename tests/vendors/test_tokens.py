@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.vendors.conftest import holding, link, offering_with_unknowns
+from tests.vendors.conftest import holding, ladder, link, offering_with_unknowns
 from vendoreval.vendors import services
 from vendoreval.vendors.models import VendorAuditEvent, VendorProposal, VendorRequest
 
@@ -25,7 +25,7 @@ def urls(vendor_request):
         "page": reverse("vendor-request", kwargs=kwargs),
         "field": reverse("vendor-field", kwargs={**kwargs, "field": f"level:{key}"}),
         "submit": reverse("vendor-submit", kwargs=kwargs),
-    }, {f"level:{key}": "2"}
+    }, {f"level:{key}": ladder(key)[0]}
 
 
 def assert_refused_and_unchanged(client, vendor_request, *, page_status: int, words: str):
@@ -38,7 +38,8 @@ def assert_refused_and_unchanged(client, vendor_request, *, page_status: int, wo
     assert vendor_request.offering.name not in html.split('id="main"')[1]
     for name in ("page", "field", "submit"):
         assert client.post(address[name], data, **HTMX).status_code == 410, name
-    assert not VendorProposal.objects.filter(request=vendor_request, level=2).exists()
+    [posted] = data.values()
+    assert not VendorProposal.objects.filter(request=vendor_request, level=int(posted)).exists()
 
 
 def test_an_expired_link_shows_that_it_expired_and_saves_nothing(client, offering, open_request):
@@ -64,13 +65,13 @@ def test_after_submission_the_link_only_says_so(client, offering, open_request):
     key = vendor_request.criteria[0]
     address, _ = urls(vendor_request)
     client.post(reverse("vendor-field", kwargs={"public_id": vendor_request.public_id, "field": f"level:{key}"}),
-                {f"level:{key}": "1"}, **HTMX)
+                {f"level:{key}": ladder(key)[-1]}, **HTMX)
     client.post(reverse("vendor-field", kwargs={"public_id": vendor_request.public_id, "field": f"sources:{key}"}),
                 {f"sources:{key}": "https://vendor.example/p"}, **HTMX)
     assert client.post(address["submit"]).status_code == 302
     vendor_request.refresh_from_db()
     assert_refused_and_unchanged(client, vendor_request, page_status=200, words="waiting for review")
-    assert VendorProposal.objects.get(request=vendor_request, criterion_key=key).level == 1
+    assert VendorProposal.objects.get(request=vendor_request, criterion_key=key).level == int(ladder(key)[-1])
     assert VendorAuditEvent.objects.filter(request=vendor_request, action="submitted").count() == 1
 
 

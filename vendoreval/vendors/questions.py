@@ -60,7 +60,11 @@ class LevelQuestion(ProposalQuestion):
     part, kind, label = "level", "level", "Your level"
 
     def clean(self, raw):
-        return parse_level(self.name, raw, allow_blank=True)
+        level = parse_level(self.name, raw, allow_blank=True)
+        if level is not None and str(level) not in self.criterion.levels:
+            ladder = ", ".join(sorted(self.criterion.levels, reverse=True))
+            raise FieldError(self.name, f"{self.criterion.key} has no level {level}; its ladder has {ladder}.")
+        return level
 
     def changes(self, value):
         return {"level": value}
@@ -69,7 +73,9 @@ class LevelQuestion(ProposalQuestion):
         return "" if proposal is None or proposal.level is None else str(proposal.level)
 
     def choices(self):
-        return level_choices(self.criterion, blank="— choose the level that fits —")
+        """The criterion's ladder, strongest first (a ladder may skip levels: 4, 2, 0)."""
+        return [(value, label) for value, label in level_choices(self.criterion, blank="— choose the level that fits —")
+                if not value or value in self.criterion.levels]
 
 
 class RationaleQuestion(ProposalQuestion):

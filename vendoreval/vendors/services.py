@@ -183,6 +183,8 @@ def vendor_proposal_answer(*, vendor_request: VendorRequest, question: ProposalQ
     """Clean and save one answer of the vendor; returns the proposal (None while the criterion has no answer at all).
     An unchanged value writes nothing. Raises FieldError (with a message for the field) or RequestClosed; either way
     nothing is stored."""
+    if not vendor_request.is_open:  # checked again under the lock below
+        raise RequestClosed(vendor_request)
     value = question.clean(raw)  # a PDF is read and checked before any lock is taken
     stored = None
     try:
