@@ -133,7 +133,7 @@ def test_editor_asks_vendor_answers_editor_reviews_and_catalog_and_report_show_i
 
     text = "".join(p.extract_text() for p in PdfReader(BytesIO(Path(download.value.path()).read_bytes())).pages)
     flat = re.sub(r"\s+", "", text)
-    assert re.search(rf"{first}[^·]*·level{level}·[^·]*vendor-stated", flat), "the report's appendix names it vendor-stated"
+    assert re.search(rf"{first}[^·]*·level{level}·[^·]*vendor-stated", flat), "the appendix names it vendor-stated"
 
 
 def test_vendor_and_editor_pages_have_no_serious_accessibility_violations(page, browser, people):
