@@ -2,6 +2,8 @@
 
     scoring  <-  checklist  <-  catalog  <-  evaluations  <-  reports
                                    accounts (at the side: any app from catalog up may use it; it uses none of them)
+                                   vendors (beside evaluations: the vendor self-assessments write the catalog; nothing
+                                            imports them)
 
 A module-level or function-level import from a higher layer fails this test, naming the file and line. A new app must
 be placed in the table below before it can import anything.
@@ -24,6 +26,7 @@ MAY_IMPORT = {
     "evaluations": {"scoring", "checklist", "catalog", "accounts"},
     "reports": {"scoring", "checklist", "catalog", "evaluations", "accounts"},
     "accounts": set(),
+    "vendors": {"scoring", "checklist", "catalog", "accounts"},
 }
 
 

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "vendoreval.catalog",
     "vendoreval.evaluations",
     "vendoreval.reports",
+    "vendoreval.vendors",
 ]
 
 MIDDLEWARE = [
@@ -222,6 +223,18 @@ VENDOREVAL_REPORT_STORE = Path(os.environ.get("VENDOREVAL_REPORT_STORE", VAR_DIR
 # A render writes a heartbeat every HEARTBEAT seconds; one silent for LEASE seconds lost its worker and is retried once.
 VENDOREVAL_REPORT_HEARTBEAT = float(os.environ.get("VENDOREVAL_REPORT_HEARTBEAT_SECONDS", "10"))
 VENDOREVAL_REPORT_LEASE = float(os.environ.get("VENDOREVAL_REPORT_LEASE_SECONDS", "60"))
+
+# Vendor self-assessments (vendoreval/vendors): links expire after this many days unless the editor says otherwise;
+# uploaded PDFs are kept outside the web root (on several web servers: a shared directory, like the report store).
+VENDOREVAL_VENDOR_REQUEST_DAYS = 30
+VENDOREVAL_VENDOR_UPLOADS = Path(os.environ.get("VENDOREVAL_VENDOR_UPLOADS", VAR_DIR / "vendor-uploads"))
+# below nginx's client_max_body_size (5m in docs/deployment.md), with room for the form around the file
+VENDOREVAL_VENDOR_UPLOAD_MAX_BYTES = int(os.environ.get("VENDOREVAL_VENDOR_UPLOAD_MAX_MB", "4")) * 1024 * 1024
+# Rate limits of the vendor pages: (requests, seconds) per link and per client address; opening a link (a token
+# lookup) is limited harder, so guessing tokens is slow as well as hopeless.
+VENDOREVAL_VENDOR_RATE_PER_REQUEST = (600, 3600)
+VENDOREVAL_VENDOR_RATE_PER_IP = (1200, 3600)
+VENDOREVAL_VENDOR_RATE_LINK_PER_IP = (30, 3600)
 
 LOGGING = {
     "version": 1,

@@ -10,6 +10,7 @@ from .settings import *  # noqa: F403 - the test settings are the real settings 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 VENDOREVAL_REPORT_STORE = VAR_DIR / "test-reports"  # noqa: F405
+VENDOREVAL_VENDOR_UPLOADS = VAR_DIR / "test-vendor-uploads"  # noqa: F405
 
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
     # A file, not Django's default in-memory test database: that one is shared between the live server's threads

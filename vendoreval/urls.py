@@ -26,5 +26,6 @@ urlpatterns = [
     path("o/<slug:org>/offerings/<slug:key>/edit/", private_views.private_offering_edit, name="private-offering-edit"),
     path("o/<slug:org>/offerings/<slug:key>/answers/", private_views.private_offering_answers,
          name="private-offering-answers"),
+    path("", include("vendoreval.vendors.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -27,6 +27,8 @@
   document.addEventListener("htmx:responseError", function (event) {
     var status = event.detail && event.detail.xhr ? event.detail.xhr.status : 0;
     var why = status === 403 ? "you may not change this evaluation, or your session expired — log in again"
+      : status === 410 ? "this request is closed (submitted, expired or withdrawn) — reload the page"
+      : status === 429 ? "too many requests in a short time — wait a few minutes and change it again"
       : "the server answered " + status;
     markFailed(event, "Not saved: " + why + ". Your answer is kept here.");
   });

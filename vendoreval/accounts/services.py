@@ -39,7 +39,7 @@ def catalog_editors_group() -> Group:
     from django.contrib.auth.models import Permission
 
     group, _ = Group.objects.get_or_create(name=CATALOG_EDITORS)
-    perms = Permission.objects.filter(content_type__app_label__in=["catalog", "checklist"])
+    perms = Permission.objects.filter(content_type__app_label__in=["catalog", "checklist", "vendors"])
     group.permissions.set(perms)
     return group
 

@@ -301,14 +301,14 @@ class ResidencyExceptionInline(admin.TabularInline):
 
 @admin.register(Offering)
 class OfferingAdmin(SharedCatalogHistoryAdmin):
-    list_display = ["name", "vendor", "deployment_mode", "hosting_operator", "organisation"]
-    list_filter = ["deployment_mode", "vendor__country", "hosting_operator__country", "organisation"]
+    list_display = ["name", "vendor", "deployment_mode", "hosting_operator", "organisation", "draft"]
+    list_filter = ["draft", "deployment_mode", "vendor__country", "hosting_operator__country", "organisation"]
     search_fields = ["name", "key", "vendor__name", "product"]
     autocomplete_fields = ["vendor", "model_provider", "hosting_operator"]
     filter_horizontal = ["processing_regions", "storage_regions", "model_families"]
     readonly_fields = ["organisation"]  # never moved between an organisation and the shared catalog here
     fieldsets = [
-        (None, {"fields": ["name", "key", "product", "summary", "organisation"]}),
+        (None, {"fields": ["name", "key", "product", "summary", "organisation", "draft"]}),
         ("Chain", {"fields": ["vendor", "model_provider", "deployment_mode", "hosting_operator",
                               "storage_regions", "processing_regions", "model_families"]}),
         ("Details", {"fields": ["model_licence", "links"]}),

@@ -106,7 +106,7 @@ def build_bundle() -> CatalogBundle:
     sources = [schema.SourceData(url=s.url, publisher=schema.Publisher(s.publisher), note=s.note)
                for s in Source.objects.order_by("url")]
     offerings = []
-    for o in (Offering.objects.filter(organisation__isnull=True)
+    for o in (Offering.objects.shared()
               .select_related("vendor", "model_provider", "hosting_operator")
               .prefetch_related("processing_regions", "storage_regions", "model_families",
                                 "subprocessors__company", "qualifications", "residency_exceptions",

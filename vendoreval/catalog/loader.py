@@ -240,7 +240,7 @@ def _load(bundle: CatalogBundle) -> LoadSummary:
     families = _load_model_families(bundle.model_families, companies)
     criteria = {c.key: c for c in checklist.criteria.all()}
     answers = sum(_load_offering(o, companies, families, criteria) for o in bundle.offerings)
-    stale = Offering.objects.filter(organisation__isnull=True).exclude(key__in=[o.key for o in bundle.offerings])
+    stale = Offering.objects.shared().exclude(key__in=[o.key for o in bundle.offerings])
     removed = sorted(stale.values_list("key", flat=True))
     stale.delete()
     CatalogRelease.objects.all().delete()

@@ -276,8 +276,13 @@ class CatalogRelease(models.Model):
 
 class OfferingQuerySet(models.QuerySet):
     def visible_to(self, organisations=()) -> OfferingQuerySet:
-        """The shared catalog plus the private offerings of the given organisations."""
-        return self.filter(models.Q(organisation__isnull=True) | models.Q(organisation__in=list(organisations)))
+        """The shared catalog plus the private offerings of the given organisations; drafts are nobody's yet."""
+        return self.filter(models.Q(organisation__isnull=True) | models.Q(organisation__in=list(organisations)),
+                           draft=False)
+
+    def shared(self) -> OfferingQuerySet:
+        """The shared catalog as the data files hold it: no private offering, no draft."""
+        return self.filter(organisation__isnull=True, draft=False)
 
 
 class Offering(models.Model):
@@ -309,6 +314,9 @@ class Offering(models.Model):
                                      related_name="private_offerings",
                                      help_text="Set for an organisation's private offering; empty for the shared "
                                                "catalog")
+    draft = models.BooleanField(
+        default=False, help_text="A new offering a vendor is asked about: not in the catalog, the data files or any "
+                                 "evaluation until an editor clears this")
     history = HistoricalRecords(m2m_fields=[processing_regions, storage_regions, model_families])
 
     objects = OfferingQuerySet.as_manager()

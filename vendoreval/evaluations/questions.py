@@ -9,11 +9,11 @@ saves it with an audit row.
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
+from vendoreval.fields import Field, FieldError, clean_text, level_choices, parse_level
 from vendoreval.scoring.models import MAX_WEIGHT, USES
 
 from .context import EvaluationContext
@@ -33,27 +33,6 @@ REASON_MAX = 500
 GENERAL_PRESET = "general"
 
 
-class FieldError(Exception):
-    """A questionnaire value that cannot be saved; `message` is shown next to the field."""
-
-    def __init__(self, field: str, message: str):
-        self.field = field
-        self.message = message
-        super().__init__(f"{field}: {message}")
-
-
-def clean_text(name: str, raw: str, *, max_length: int) -> str:
-    """Text as typed, trimmed; refused (never cut) when too long or when it holds characters no one types."""
-    text = raw.strip()
-    if "\x00" in text:
-        raise FieldError(name, "This text contains a null character (\\0), which cannot be stored. Remove it and "
-                               "save again.")
-    if len(text) > max_length:
-        raise FieldError(name, f"Keep this under {max_length} characters: it has {len(text)}. Nothing was cut; "
-                               "shorten it and save again.")
-    return text
-
-
 def answer_names(context: EvaluationContext) -> dict[str, dict[str, str]]:
     """The names people read for the values answers hold (the change history's labels; the report snapshot keeps
     them, so its history reads the same without the database)."""
@@ -64,52 +43,6 @@ def answer_names(context: EvaluationContext) -> dict[str, dict[str, str]]:
         "modes": dict(context.mode_choices),
         "uses": dict(USE_CHOICES),
     }
-
-
-def level_choices(criterion=None, *, blank: str | None = "—") -> list[tuple[str, str]]:
-    """Levels 4..0, each with what it means for `criterion` (from its ladder) when one is given."""
-    choices = [("", blank)] if blank is not None else []
-    for level in range(4, -1, -1):
-        meaning = criterion.level_meaning(level) if criterion is not None else ""
-        choices.append((str(level), f"{level} — {meaning}" if meaning else str(level)))
-    return choices
-
-
-def parse_level(name: str, raw: str, *, allow_blank: bool) -> int | None:
-    raw = raw.strip()
-    if raw == "" and allow_blank:
-        return None
-    try:
-        level = int(raw)
-    except ValueError:
-        raise FieldError(name, f"Choose a level from 0 to 4 (got “{raw}”).") from None
-    if not 0 <= level <= 4:
-        raise FieldError(name, f"Levels run from 0 to 4 (got {level}).")
-    return level
-
-
-@dataclasses.dataclass
-class Field:
-    """A question as the template renders it: value shown, error and saved state."""
-
-    name: str
-    label: str
-    kind: str  # text | textarea | select | radio | checkboxes | number | level | override
-    value: Any
-    choices: list[tuple[str, str]] = dataclasses.field(default_factory=list)
-    help: str = ""
-    error: str = ""
-    saved: bool = False
-    max_length: int | None = None
-    extra: dict = dataclasses.field(default_factory=dict)
-
-    @property
-    def html_id(self) -> str:
-        return "f-" + self.name.replace(":", "-").replace("_", "-").lower()
-
-    @property
-    def values(self) -> set[str]:
-        return {str(v) for v in self.value} if isinstance(self.value, (list, tuple, set)) else {str(self.value)}
 
 
 class Question:

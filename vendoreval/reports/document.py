@@ -194,6 +194,7 @@ class OfferingSection:
     seal_attainable: int
     seal_unknowns: tuple[str, ...]
     confidence: str
+    vendor_stated: str
     first: str
     explanation: str
     chain: list[dict]
@@ -247,6 +248,10 @@ class Recommendation:
     @property
     def confirmed_share(self) -> str:
         return percent(self.conditions.confirmed_share)
+
+    @property
+    def vendor_stated_share(self) -> str:
+        return percent(self.conditions.vendor_stated_share)
 
 
 # --- building the document ----------------------------------------------------------------------------------------
@@ -313,6 +318,7 @@ def _offering_section(n: int, result: OfferingResult, offering: dict, citations:
         excluded=result.excluded, knockouts=[k.reason for k in result.knockouts], fit=shown(result.fit_score),
         sovereignty=shown(result.sovereignty_score), seal=result.seal, seal_attainable=result.seal_attainable,
         seal_unknowns=result.seal_unknowns, confidence=percent(result.confidence),
+        vendor_stated=percent(result.vendor_stated),
         first=percent(share) if share is not None else "—", explanation=result.explanation, chain=chain,
         exposure=[answers[k]["rationale"] for k in ("A1", "B1", "C1", "D3", "D5")
                   if k in answers and answers[k]["derived"]],
@@ -478,7 +484,8 @@ def report_document(snapshot: ReportSnapshot) -> dict:
             data["requirements"]["must_haves"]),
         "ranking": [{"rank": r.rank, "key": r.key, "name": r.name, "vendor": r.vendor, "fit": shown(r.fit_score),
                      "sovereignty": shown(r.sovereignty_score), "seal": r.seal, "seal_attainable": r.seal_attainable,
-                     "confidence": percent(r.confidence), "gaps": len(r.data_gaps),
+                     "confidence": percent(r.confidence), "vendor_stated": percent(r.vendor_stated),
+                     "gaps": len(r.data_gaps),
                      "first": percent(acceptability.get(r.key, 0.0)), "shortlisted": r.key in shortlist}
                     for r in result.ranking],
         "excluded": [{"key": r.key, "name": r.name, "fit": shown(r.fit_score), "shortlisted": r.key in shortlist,

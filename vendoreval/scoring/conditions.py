@@ -1,5 +1,6 @@
 """The conditions a recommendation comes with: the answers it rests on that are not known or not fresh, on criteria
-that carry weight or a must-have, and how much of it rests on the vendor's own or official documents.
+that carry weight or a must-have, how much of it rests on the vendor's own or official documents, and how much on
+the vendor's reviewed self-assessment.
 
 Pure, so the results page and the report (which has only its snapshot) state the same conditions.
 """
@@ -14,6 +15,7 @@ class Conditions(Frozen):
     unknown: tuple[str, ...]  # criteria with weight or a must-have whose answer is unknown
     stale: tuple[str, ...]  # the same, with evidence older than 18 months
     confirmed_share: float  # of the vendor's known answers, confirmed by its own or an official document
+    vendor_stated_share: float = 0.0  # of the same, resting on the vendor's reviewed self-assessment only
     known_share: float  # of all answers, known
 
 
@@ -26,5 +28,6 @@ def conditions(result: OfferingResult, profile: RequirementProfile) -> Condition
         unknown=tuple(c.criterion for c in matters if c.unknown),
         stale=tuple(c.criterion for c in matters if c.stale),
         confirmed_share=result.confidence,
+        vendor_stated_share=result.vendor_stated,
         known_share=result.known_share,
     )

@@ -189,7 +189,7 @@ def _score_offering(plan: _Plan, offering: OfferingInput) -> OfferingResult:
     area_sums = [0] * len(plan.areas)
     data_gaps = []
     stale = []
-    vendor_levels = confirmed = 0
+    vendor_levels = confirmed = stated = 0
     for key, area, position, unit, own_level, own_note in plan.slots:
         answer = answers.get(key)
         confidence = None
@@ -208,6 +208,8 @@ def _score_offering(plan: _Plan, offering: OfferingInput) -> OfferingResult:
                 vendor_levels += 1
                 if confidence is Confidence.CONFIRMED:
                     confirmed += 1
+                elif confidence is Confidence.VENDOR_STATED:
+                    stated += 1
         levels.append(level)
         unknowns.append(unknown)
         owns.append(own)
@@ -280,6 +282,8 @@ def _score_offering(plan: _Plan, offering: OfferingInput) -> OfferingResult:
             "stale": stale,
             # share of the vendor's scored answers that are confirmed; 0.0 without any: nothing is confirmed
             "confidence": confirmed / vendor_levels if vendor_levels else 0.0,
+            # counted apart: the vendor's own statement, reviewed, is no confirmation
+            "vendor_stated": stated / vendor_levels if vendor_levels else 0.0,
             "known_share": 1 - len(data_gaps) / len(plan.slots) if plan.slots else 0.0,
             "explanation": (
                 _excluded_explanation(knockouts)

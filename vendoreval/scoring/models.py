@@ -229,6 +229,7 @@ class OfferingResult(Frozen):
     data_gaps: tuple[str, ...]  # criterion keys answered unknown
     stale: tuple[str, ...]  # criterion keys with stale evidence
     confidence: float  # share of the vendor's known answers confirmed by its own or an official document, 0..1
+    vendor_stated: float = 0.0  # share of them resting on the vendor's reviewed self-assessment (never confirmed)
     known_share: float = 0.0  # share of all answers that are known (not data gaps), 0..1
     explanation: str
     rank: int | None = None  # 1-based among passing offerings; None when excluded
