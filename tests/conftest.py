@@ -93,6 +93,12 @@ def outsider(db):
     return MembershipFactory(organisation=OrganisationFactory(name="Other Bank AG"), role="owner").user
 
 
+# The defence buyer's own data centre, as its security officer would describe it in the Deployment step: a trusted
+# operator without a sovereign qualification (D3 3), ISO 27001 only (H1 2), no ISO/IEC 42001 (H2 0), no energy figures.
+OWN_HOSTING = {"B3": 4, "C1": 4, "C2": 4, "C3": 4, "C4": 4, "C5": 4, "C6": 2, "D3": 3, "E4": 4, "E5": 2, "G1": 4,
+               "G2": 4, "H1": 2, "H2": 0, "H3": 4, "H4": 3, "I1": 0}
+
+
 @pytest.fixture
 def evaluation(organisation, owner, context):
     """A defence & aerospace evaluation with restricted data, answered through the services like a buyer would."""
@@ -103,5 +109,8 @@ def evaluation(organisation, owner, context):
     for field, values in [("sector", ["defence"]), ("classification", ["restricted"]),
                           ("trusted_countries", list(context.default_trusted))]:
         evaluation_set_field(evaluation=evaluation, field=field, values=values, actor=owner, context=context)
+    for key, level in OWN_HOSTING.items():
+        evaluation_set_field(evaluation=evaluation, field=f"own_hosting:{key}", values=[str(level)], actor=owner,
+                             context=context)
     evaluation.refresh_from_db()
     return evaluation

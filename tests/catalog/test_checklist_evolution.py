@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
 
+from tests.conftest import OWN_HOSTING
 from vendoreval.catalog.models import Answer
 from vendoreval.checklist.models import ChecklistVersion
 from vendoreval.checklist.selectors import current_checklist
@@ -85,7 +86,8 @@ def test_adopting_a_new_version_carries_answers_over_where_the_criterion_still_e
     evaluation.refresh_from_db()
     assert evaluation.checklist.version == "3"
     assert evaluation.must_haves == {"A3": 2}
-    assert evaluation.own_hosting_levels == {"H4": 4}
+    # the fixture's own hosting (tests/conftest.py), with H4 raised to 4 and the removed criterion gone
+    assert evaluation.own_hosting_levels == {**{k: v for k, v in OWN_HOSTING.items() if k != REMOVED}, "H4": 4}
     assert evaluation.area_weights["C"] == 40
     assert dropped == [f"must-have on {REMOVED}", f"own-hosting level of {REMOVED}"]
     event = AuditEvent.objects.get(evaluation=evaluation, field="checklist")

@@ -34,11 +34,11 @@ def ranked_keys(html: str) -> list[str]:
 
 def test_offering_under_the_cloud_act_is_excluded_with_that_reason(buyer, evaluation):
     html = buyer.get(url("evaluation-results", evaluation)).content.decode()
-    # data/catalog: Mistral's models on Azure are contracted with Microsoft Corporation (US)
+    # data/catalog: Mistral's models sold by Azure run in Microsoft Corporation's (US) tenant deployments
     row = excluded_row(html, "mistral-on-azure")
-    assert "Mistral models on Microsoft Azure Foundry" in row
+    assert "Mistral models sold directly by Azure (Microsoft Foundry)" in row
     assert "B1 Extraterritorial exposure is 0, must-have is 4" in row
-    assert "Microsoft Corporation (US): CLOUD Act, FISA 702" in row
+    assert "hosting operator Microsoft Corporation (US): CLOUD Act, FISA 702" in row
     assert "added because the sector is Defence &amp; aerospace and data classification is restricted" in row
 
 
@@ -53,19 +53,20 @@ def test_changing_a_weight_reranks_in_place(buyer, evaluation):
     assert len(before) >= 2
     assert before[0] == "mistral-self-hosted"
     weights = {f"weight:{a}": "0" for a in "ABCDEFGHI"}
-    weights["weight:H"] = "100"  # only security & assurance counts now
+    weights["weight:G"] = "100"  # only auditability & transparency counts now
     response = buyer.post(url("evaluation-results", evaluation), weights, HTTP_HX_REQUEST="true")
     assert response.status_code == 200
     fragment = response.content.decode()
     assert fragment.lstrip().startswith('<div id="ranking"')
     assert "<html" not in fragment
-    # data/catalog, area H (H1-H4): Cohere's private deployment answers H1 3, H2 4, H3 yours (4), H4 unknown:
-    # (3 + 4 + 4 + 0) / 16 = 68.75; every other passing offering has only H3 (yours, 4): 4 / 16 = 25
+    # area G (G1-G5, each out of 4): G1 and G2 are the buyer's own hosting (4 and 4, tests/conftest.py); data/catalog
+    # gives Microsoft Foundry Local G3 4, G4 4, G5 3: (4 + 4 + 4 + 4 + 3) / 20 = 95; Mistral self-hosted has G3 4,
+    # G4 2, G5 1: 15 / 20 = 75
     after = ranked_keys(fragment)
-    assert after[0] == "cohere-private" and sorted(after) == sorted(before)
-    assert "Fit 68.8: only Security &amp; assurance is weighted" in fragment
+    assert after[0] == "microsoft-foundry-local" and sorted(after) == sorted(before)
+    assert "Fit 95.0: only Auditability &amp; transparency is weighted" in fragment
     evaluation.refresh_from_db()
-    assert evaluation.area_weights["H"] == 100 and evaluation.area_weights["A"] == 0
+    assert evaluation.area_weights["G"] == 100 and evaluation.area_weights["A"] == 0
 
 
 def test_results_show_the_sensitivity_verdict(buyer, evaluation):
@@ -103,8 +104,8 @@ def test_comparison_shows_two_offerings_side_by_side_with_differences_and_eviden
     assert "<svg" in html and "Area profile" in html
     assert 'class="diff"' in html
     assert "/catalog/mistral-on-azure/#answer-B1" in html
-    assert 'Mistral open-weight models, self-hosted <span class="badge ok">rank 1</span>' in html
-    assert 'Mistral models on Microsoft Azure Foundry <span class="badge bad">excluded</span>' in html
+    assert 'Mistral open-weight models, self-hosted by the buyer <span class="badge ok">rank 1</span>' in html
+    assert 'Mistral models sold directly by Azure (Microsoft Foundry) <span class="badge bad">excluded</span>' in html
 
 
 @pytest.mark.parametrize("query, message", [
@@ -130,29 +131,31 @@ def test_private_offerings_are_scored_only_for_their_organisation(buyer, evaluat
     assert client.get(reverse("offering", kwargs={"key": "our-inhouse-llm"})).status_code == 404
 
 
-def test_evaluation_records_the_catalog_date_it_was_scored_against(buyer, evaluation, evaluator, catalog):
+def test_results_name_the_catalog_revision_and_reading_them_writes_nothing(buyer, evaluation, catalog):
+    from vendoreval.catalog.models import CatalogRevision
     from vendoreval.evaluations.models import AuditEvent
 
-    assert evaluation.catalog_as_of is None
+    latest = CatalogRevision.objects.order_by("-pk").first()
+    before = (evaluation.updated_at, AuditEvent.objects.count(), CatalogRevision.objects.count())
+    html = buyer.get(url("evaluation-results", evaluation)).content.decode()
     buyer.get(url("evaluation-results", evaluation))
-    buyer.get(url("evaluation-results", evaluation))
+    assert f"the catalog as of {latest.created_at:%Y-%m-%d} (revision {latest.pk})" in html
     evaluation.refresh_from_db()
-    assert evaluation.catalog_as_of == catalog.as_of
-    events = AuditEvent.objects.filter(evaluation=evaluation, field="catalog_as_of")
-    assert [(e.actor, e.new_value) for e in events] == [(evaluator, catalog.as_of.isoformat())]
+    assert (evaluation.updated_at, AuditEvent.objects.count(), CatalogRevision.objects.count()) == before
 
 
 def test_buyer_saves_a_shortlist_for_the_report_and_it_is_audited(buyer, evaluation, evaluator):
     from vendoreval.evaluations.models import AuditEvent
 
-    response = buyer.post(url("evaluation-shortlist", evaluation), {"o": ["mistral-self-hosted", "llama-self-hosted"]})
+    response = buyer.post(url("evaluation-shortlist", evaluation), {"o": ["mistral-self-hosted", "teuken-self-hosted"]})
     assert response.status_code == 302
     evaluation.refresh_from_db()
-    assert evaluation.shortlist == ["mistral-self-hosted", "llama-self-hosted"]
+    assert evaluation.shortlist == ["mistral-self-hosted", "teuken-self-hosted"]
     event = AuditEvent.objects.get(evaluation=evaluation, field="shortlist")
-    assert event.actor == evaluator and event.new_value == ["mistral-self-hosted", "llama-self-hosted"]
+    assert event.actor == evaluator and event.new_value == ["mistral-self-hosted", "teuken-self-hosted"]
     page = buyer.get(response["Location"]).content.decode()
-    assert "Report shortlist: Mistral open-weight models, self-hosted, Meta Llama (open weights, self-hosted)." in page
+    assert ("Report shortlist: Mistral open-weight models, self-hosted by the buyer, "
+            "Teuken (OpenGPT-X; open weights, self-hosted).") in page
 
 
 def test_shortlist_refuses_unknown_offerings(buyer, evaluation):

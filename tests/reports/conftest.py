@@ -29,6 +29,7 @@ def squash(text: str) -> str:
 
 def make_evaluation(*, name: str = "Engineering assistant", shortlist: list[str] | None = None):
     """The shared `evaluation` fixture's recipe (defence & aerospace, restricted), usable outside function scope."""
+    from tests.conftest import OWN_HOSTING
     from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
     from vendoreval.checklist.selectors import current_checklist
     from vendoreval.evaluations.context import evaluation_context
@@ -40,6 +41,7 @@ def make_evaluation(*, name: str = "Engineering assistant", shortlist: list[str]
     evaluation = evaluation_create(organisation=organisation, name=name, actor=owner, context=context)
     answers = [("sector", ["defence"]), ("classification", ["restricted"]),
                ("trusted_countries", list(context.default_trusted))]
+    answers += [(f"own_hosting:{key}", [str(level)]) for key, level in OWN_HOSTING.items()]
     if shortlist:
         answers.append(("shortlist", shortlist))
     for field, values in answers:

@@ -34,7 +34,7 @@ def hostile_evaluation(catalog, context, viewer, owner):
     answer.rationale = HOSTILE
     answer.save()
     Evidence.objects.filter(object_id=answer.pk, content_type__model="answer").update(
-        title='<link rel="attachment" href="file:///etc/passwd">Quelle für Änderungen', note=HOSTILE)
+        title='<link rel="attachment" href="file:///etc/passwd">Quelle für Änderungen · 体系结构', note=HOSTILE)
     organisation = viewer.memberships.get().organisation
     organisation.name = "Bundesamt für Ausrüstung – Sécurité <b>"
     organisation.save()
@@ -61,12 +61,12 @@ def test_hostile_catalog_text_is_rendered_as_text_and_loads_nothing(client, view
         raise OSError("no network in report tests")
 
     client.force_login(viewer)
-    address = reverse("evaluation-report-download",
-                      kwargs={"org": hostile_evaluation.organisation.slug, "slug": hostile_evaluation.slug})
+    kwargs = {"org": hostile_evaluation.organisation.slug, "slug": hostile_evaluation.slug}
     with mock.patch.object(rendering, "ReportAssetFetcher", RecordingFetcher), \
             mock.patch.object(socket.socket, "connect", no_network), \
             mock.patch.object(socket, "create_connection", no_network):
-        response = client.get(address)
+        client.post(reverse("evaluation-report", kwargs=kwargs))  # generate (inline with the test task backend)
+        response = client.get(reverse("evaluation-report-download", kwargs=kwargs))
     assert response.status_code == 200
     pdf = b"".join(response.streaming_content)
 
@@ -84,9 +84,10 @@ def test_hostile_catalog_text_is_rendered_as_text_and_loads_nothing(client, view
     assert "root:x:0:0" not in text and b"root:x:0:0" not in pdf
     assert b"root:x:0:0" not in reader.attachments["snapshot.json"][0]
     flat = squash(text)
-    # the markup is shown as the text it is, and accented names survive
+    # the markup is shown as the text it is, accented names survive, and a source title in Chinese (vendors' own
+    # pages come in other scripts) is drawn with the bundled fallback font, not as empty boxes
     for visible in (NAME, HOSTILE, "Évaluation: Großrechner <script>",
-                    "Bundesamt für Ausrüstung – Sécurité <b>", "Quelle für Änderungen"):
+                    "Bundesamt für Ausrüstung – Sécurité <b>", "Quelle für Änderungen · 体系结构"):
         assert squash(visible) in flat, visible
     assert reader.metadata.author == "Bundesamt für Ausrüstung – Sécurité <b>"
 

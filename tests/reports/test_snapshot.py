@@ -45,7 +45,7 @@ def test_a_change_to_the_evaluation_changes_the_fingerprint(evaluation, context,
     evaluation.refresh_from_db()
     after = report_snapshot(evaluation=evaluation, context=context)
     assert after.fingerprint != before.fingerprint
-    assert after.data["requirements"]["area_weights"]["A"] == 40
+    assert after.data["scoring_profile"]["area_weights"]["A"] == 40
 
 
 def test_recording_a_generated_report_does_not_change_the_snapshot(evaluation, context):
@@ -82,7 +82,11 @@ def test_the_buyers_shortlist_is_reported_in_their_order(evaluation, context, ow
     data = report_snapshot(evaluation=evaluation, context=context).data
     assert data["shortlist"] == {"keys": keys, "source": "buyer"}
     azure = data["offerings"]["azure-openai"]
-    assert any(m["role"] == "contracting entity" and not m["trusted"] for m in azure["chain"])
+    # data/catalog: Azure OpenAI is contracted with Microsoft Ireland Operations Limited, controlled by Microsoft
+    # Corporation (US), outside the trusted jurisdictions
+    assert [(m["company"], m["trusted"]) for m in azure["chain"] if m["role"] == "contracting entity"] == [
+        ("Microsoft Ireland Operations Limited", True)]
+    assert any("Microsoft Corporation" in m["company"] and not m["trusted"] for m in azure["chain"])
     assert all(e["url"] for a in azure["answers"] for e in a["evidence"])
 
 

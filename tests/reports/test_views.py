@@ -24,6 +24,13 @@ def url(name, evaluation, **kwargs):
     return reverse(name, kwargs={"org": evaluation.organisation.slug, "slug": evaluation.slug, **kwargs})
 
 
+def generate(client, evaluation):
+    """What the report page's button does: a POST (rendered inline by the test task backend)."""
+    response = client.post(url("evaluation-report", evaluation))
+    assert response.status_code == 302
+    return response
+
+
 def counting_renders():
     return mock.patch.object(rendering, "render_pdf", wraps=rendering.render_pdf)
 
@@ -126,6 +133,7 @@ def test_a_failed_rendering_is_reported_clearly_and_can_be_retried(client, viewe
 def test_download_is_an_attachment_named_after_the_evaluation_and_date(client, viewer, evaluation, context):
     client.force_login(viewer)
     snapshot = report_snapshot(evaluation=evaluation, context=context)
+    generate(client, evaluation)
     response = client.get(url("evaluation-report-download", evaluation))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
@@ -136,19 +144,34 @@ def test_download_is_an_attachment_named_after_the_evaluation_and_date(client, v
     assert PdfReader(BytesIO(body)).attachments == {"snapshot.json": [snapshot.canonical]}
 
 
+def test_downloading_a_report_not_generated_yet_leads_to_the_report_page_and_writes_nothing(client, viewer,
+                                                                                              evaluation):
+    client.force_login(viewer)
+    with counting_renders() as render:
+        response = client.get(url("evaluation-report-download", evaluation))
+    assert response.status_code == 302 and response["Location"] == url("evaluation-report", evaluation)
+    assert render.call_count == 0
+    assert not Report.objects.exists() and not AuditEvent.objects.filter(action="report_generated").exists()
+    assert "Generate the PDF" in client.get(response["Location"]).content.decode()
+
+
 def test_an_unchanged_evaluation_is_served_from_the_store(client, viewer, evaluation, context, owner):
     client.force_login(viewer)
     with counting_renders() as render:
+        generate(client, evaluation)
         first = b"".join(client.get(url("evaluation-report-download", evaluation)).streaming_content)
+        generate(client, evaluation)  # asking again for the same snapshot renders nothing new
         second = b"".join(client.get(url("evaluation-report-download", evaluation)).streaming_content)
-        assert render.call_count == 1  # the second download did not render
+        assert render.call_count == 1
         assert first == second
         assert Report.objects.count() == 1
         assert AuditEvent.objects.filter(action="report_generated").count() == 1
-        # a change makes a new snapshot: a new report, and the earlier one stays downloadable
+        # a change makes a new snapshot: the download waits for it to be generated, the earlier one stays available
         old = Report.objects.get()
         evaluation_set_field(evaluation=evaluation, field="weight:A", values=["30"], actor=owner, context=context)
         evaluation.refresh_from_db()
+        assert client.get(url("evaluation-report-download", evaluation)).status_code == 302
+        generate(client, evaluation)
         third = b"".join(client.get(url("evaluation-report-download", evaluation)).streaming_content)
         assert render.call_count == 2 and third != first
     assert Report.objects.count() == 2
@@ -160,7 +183,7 @@ def test_an_unchanged_evaluation_is_served_from_the_store(client, viewer, evalua
 def test_the_page_and_a_stored_download_take_a_bounded_number_of_queries(client, viewer, evaluation,
                                                                         django_assert_max_num_queries):
     client.force_login(viewer)
-    client.get(url("evaluation-report-download", evaluation))
+    generate(client, evaluation)
     with django_assert_max_num_queries(40):
         assert client.get(url("evaluation-report", evaluation)).status_code == 200
     with django_assert_max_num_queries(40):
@@ -177,18 +200,22 @@ def test_an_unknown_document_leads_back_to_the_report_page(client, viewer, evalu
 
 def test_a_missing_stored_file_is_rendered_again(client, viewer, evaluation):
     client.force_login(viewer)
-    client.get(url("evaluation-report-download", evaluation))
+    generate(client, evaluation)
     report = Report.objects.get()
     report.file.storage.delete(report.file.name)
     with counting_renders() as render:
+        assert client.get(url("evaluation-report-download", evaluation)).status_code == 302  # not served, not made
+        assert render.call_count == 0
+        generate(client, evaluation)
         response = client.get(url("evaluation-report-download", evaluation))
     assert response.status_code == 200 and render.call_count == 1
+    assert b"".join(response.streaming_content).startswith(b"%PDF-")
 
 
 def test_deleting_an_evaluation_deletes_its_stored_pdfs(client, viewer, evaluation,
                                                        django_capture_on_commit_callbacks):
     client.force_login(viewer)
-    client.get(url("evaluation-report-download", evaluation))
+    generate(client, evaluation)
     report = Report.objects.get()
     storage, name = report.file.storage, report.file.name
     assert storage.exists(name)
@@ -201,7 +228,7 @@ def test_a_rolled_back_deletion_keeps_the_stored_pdf(client, viewer, evaluation,
     from django.db import transaction
 
     client.force_login(viewer)
-    client.get(url("evaluation-report-download", evaluation))
+    generate(client, evaluation)
     report = Report.objects.get()
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
         evaluation.delete()

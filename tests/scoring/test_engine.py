@@ -367,9 +367,10 @@ def test_explanation_names_strongest_and_weakest_area_gaps_and_stale_sources(che
     offering = make_offering("x", {**MIXED, "A2": None}, stale=["A1", "D1"])
     result = only(score_offerings(checklist, make_profile(), [offering]))
 
-    # areas A (4 + 0)/8 = 50, B 12.5, D 87.5; fit 0.2 x 50 + 0.5 x 12.5 + 0.3 x 87.5 = 42.5
+    # areas A (4 + 0)/8 = 50, B 12.5, D 87.5; fit 0.2 x 50 + 0.5 x 12.5 + 0.3 x 87.5 = 42.5; whole numbers round
+    # half up, as a person rounds (87.5 -> 88, 12.5 -> 13)
     assert result.explanation == (
-        "Fit 42.5: strongest in Deployment control (88), weakest in Legal exposure (12). 1 data gap, 2 stale sources."
+        "Fit 42.5: strongest in Deployment control (88), weakest in Legal exposure (13). 1 data gap, 2 stale sources."
     )
 
 

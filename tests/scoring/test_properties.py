@@ -80,10 +80,10 @@ def build_profile(make_profile, data, *, scale: float = 1.0, weights=None):
 
 def scored_levels(item, profile) -> dict[str, int]:
     """The level each criterion scores, from the drawn data: unknown scores 0; D3 of a self-hosted offering the buyer
-    hosts scores the buyer's stated level, 4 when they stated none."""
+    hosts scores the buyer's stated level, and is unknown (0) while they state none."""
     levels = {c: 0 if level is None else level for c, level in zip(CRITERIA, item["levels"], strict=True)}
     if item["own_d3"] and item["mode"] == "self_hosted_open_weights":
-        levels["D3"] = 4 if profile["own_d3"] is None else profile["own_d3"]
+        levels["D3"] = 0 if profile["own_d3"] is None else profile["own_d3"]
     return levels
 
 

@@ -23,6 +23,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from vendoreval.accounts.models import Invitation, Membership
@@ -56,7 +57,7 @@ evaluation-report           GET     login      404        200     200        200
 evaluation-report           POST    login      404        302     302        302
 evaluation-report-preview   GET     login      404        200     200        200
 evaluation-report-preview   POST    login      404        405     405        405
-evaluation-report-download  GET     login      404        200     200        200
+evaluation-report-download  GET     login      404        302     302        302
 evaluation-report-download  POST    login      404        405     405        405
 evaluation-report-status    GET     login      404        200     200        200
 evaluation-report-status    POST    login      404        405     405        405
@@ -68,14 +69,45 @@ private-offering-edit       GET     login      404        403     200        200
 private-offering-edit       POST    login      404        403     302        302
 private-offering-answers    GET     login      404        200     200        200
 private-offering-answers    POST    login      404        403     302        302
+evaluation-adopt-checklist  GET     login      404        403     405        405
+evaluation-adopt-checklist  POST    login      404        403     302        302
+evaluation-duplicate        GET     login      404        403     200        200
+evaluation-duplicate        POST    login      404        403     302        302
+evaluation-archive          GET     login      404        403     405        405
+evaluation-archive          POST    login      404        403     302        302
+evaluation-unarchive        GET     login      404        403     405        405
+evaluation-unarchive        POST    login      404        403     302        302
+evaluation-delete           GET     login      404        403     403        200
+evaluation-delete           POST    login      404        403     403        302
+deleted-evaluations         GET     login      404        403     403        200
+deleted-evaluations         POST    login      404        403     403        405
+evaluation-ranking-xlsx     GET     login      404        200     200        200
+evaluation-ranking-xlsx     POST    login      404        405     405        405
+evaluation-ranking-csv      GET     login      404        200     200        200
+evaluation-ranking-csv      POST    login      404        405     405        405
+evaluation-compare-xlsx     GET     login      404        200     200        200
+evaluation-compare-xlsx     POST    login      404        405     405        405
+evaluation-compare-csv      GET     login      404        200     200        200
+evaluation-compare-csv      POST    login      404        405     405        405
+evaluation-report-changes   GET     login      404        200     200        200
+evaluation-report-changes   POST    login      404        405     405        405
+evaluation-report-changes-summary GET  login   404        200     200        200
+evaluation-report-changes-summary POST login   404        405     405        405
+report-verify               GET     login      404        200     200        200
+report-verify               POST    login      404        200     200        200
 members                     GET     login      404        403     403        200
 members                     POST    login      404        403     403        302
 member-remove               GET     login      404        403     403        405
 member-remove               POST    login      404        403     403        302
+invitation-revoke           GET     login      404        403     403        405
+invitation-revoke           POST    login      404        403     403        302
 """
-# Notes on single cells: viewers generate and download reports (it changes nothing in the evaluation); the report
-# "file" of an unknown document leads back to the report page (302); the owner's POST to member-remove names the
-# owner's own membership, which the last owner cannot leave (302 back to the member list, the owner stays).
+# Notes on single cells: viewers generate and download reports (it changes nothing in the evaluation); a download
+# or report "file" that is not stored (the report here is queued, never rendered) leads to the report page (302); a
+# viewer reads and exports but neither duplicates, archives nor moves an evaluation to a new checklist; only owners
+# delete one and see the record of deleted evaluations; anyone in the organisation may check a report PDF (the
+# verification page); the owner's POST to member-remove names the owner's own membership, which the last owner
+# cannot leave (302 back to the member list, the owner stays).
 
 # A member (here: owner) of another organisation who puts this organisation's objects into their own organisation's
 # URLs: the object is not found. One row per URL with an object in its path.
@@ -92,6 +124,17 @@ evaluation-report-preview   404  404
 evaluation-report-download  404  404
 evaluation-report-status    404  404
 evaluation-report-file      404  404
+evaluation-adopt-checklist  404  404
+evaluation-duplicate        404  404
+evaluation-archive          404  404
+evaluation-unarchive        404  404
+evaluation-delete           404  404
+evaluation-ranking-xlsx     404  404
+evaluation-ranking-csv      404  404
+evaluation-compare-xlsx     404  404
+evaluation-compare-csv      404  404
+evaluation-report-changes   404  404
+evaluation-report-changes-summary 404 404
 private-offering-edit       404  404
 private-offering-answers    404  404
 member-remove               405  404
@@ -106,7 +149,8 @@ IN_HOUSE = {
     "model_licence": "Llama 3.3 Community Licence",
 }
 # what each URL is sent, so that an allowed request does what a member would do there
-GET_QUERY = {"evaluation-compare": {"o": ["mistral-self-hosted", "mistral-on-azure"]}}
+COMPARED = {"o": ["mistral-self-hosted", "mistral-on-azure"]}
+GET_QUERY = {"evaluation-compare": COMPARED, "evaluation-compare-xlsx": COMPARED, "evaluation-compare-csv": COMPARED}
 POST_DATA = {
     "evaluation-new": {"name": "Matrix evaluation"},
     "evaluation-results": {"weight:A": "7"},
@@ -115,8 +159,13 @@ POST_DATA = {
     "evaluation-shortlist": {"o": ["mistral-self-hosted", "llama-self-hosted"]},
     "private-offering-new": {**IN_HOUSE, "name": "Matrix offering"},
     "private-offering-edit": {**IN_HOUSE, "name": "Matrix offering renamed"},
-    "private-offering-answers": {"C2-status": "unknown", "C2-rationale": "matrix"},
+    "private-offering-answers": {"F1-status": "unknown", "F1-rationale": "matrix"},
     "members": {"email": "matrix@example.eu", "role": "viewer"},
+    "evaluation-duplicate": {"name": "Matrix copy"},
+    "evaluation-delete": lambda values: {"confirm": values["slug"]},
+    "invitation-revoke": lambda values: {"invitation": values["invitation"]},
+    "report-verify": lambda values: {"report": SimpleUploadedFile("report.pdf", b"%PDF-1.7 not a report",
+                                                                  content_type="application/pdf")},
 }
 ANY_POST = {"name": "matrix", "use_cases": "matrix", "weight:A": "7", "o": ["mistral-self-hosted"]}
 
@@ -220,7 +269,8 @@ def send(client, name: str, method: str, values: dict) -> tuple:
     assert not missing, f"no test value for the parameters {sorted(missing)} of {name}: add them to url_values"
     path = reverse(name, kwargs={p: values[p] for p in URLS[name]})
     if method == "POST":
-        return client.post(path, POST_DATA.get(name, ANY_POST)), path
+        data = POST_DATA.get(name, ANY_POST)
+        return client.post(path, data(values) if callable(data) else data), path
     query = GET_QUERY.get(name)
     return client.get(path, query), path + (f"?{urlencode(query, doseq=True)}" if query else "")
 
@@ -239,10 +289,24 @@ def in_house(evaluation, owner):
 
 
 @pytest.fixture
-def url_values(evaluation, owner, in_house):
+def queued_report(evaluation, context):
+    """A report asked for but not rendered: its snapshot is known, its file is not stored."""
+    from vendoreval.reports.services import report_get_or_create
+    from vendoreval.reports.snapshot import report_snapshot
+
+    return report_get_or_create(evaluation=evaluation, snapshot=report_snapshot(evaluation=evaluation, context=context))
+
+
+@pytest.fixture
+def url_values(evaluation, owner, in_house, queued_report):
+    from vendoreval.accounts.services import invitation_create
+
+    invitation = invitation_create(organisation=evaluation.organisation, email="invited@example.eu", role="viewer",
+                                   invited_by=owner, base_url="http://testserver")
+    mail.outbox.clear()
     return {"org": evaluation.organisation.slug, "slug": evaluation.slug, "step": "organisation",
-            "field": "use_cases", "key": in_house.key, "document_id": "VE-000000000000",
-            "membership_id": Membership.objects.get(user=owner).pk}
+            "field": "use_cases", "key": in_house.key, "document_id": queued_report.document_id,
+            "membership_id": Membership.objects.get(user=owner).pk, "invitation": str(invitation.pk)}
 
 
 @pytest.fixture

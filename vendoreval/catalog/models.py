@@ -306,7 +306,7 @@ class Offering(models.Model):
     processing_regions = models.ManyToManyField(Country, blank=True, related_name="offerings",
                                                 help_text="Where inference runs")
     region_evidence = GenericRelation(Evidence)
-    model_licence = models.CharField(max_length=200, blank=True)
+    model_licence = models.CharField(max_length=400, blank=True)
     summary = models.TextField(blank=True)
     links = models.JSONField(default=list, blank=True, validators=[validate_links],
                              help_text='[{"title": "…", "url": "https://…"}]: web addresses (http or https) only')

@@ -68,9 +68,8 @@ def mode_label(mode: str) -> str:
 
 
 def level(cell: CriterionResult) -> int | str:
-    if cell.unknown:
-        return "unknown"
-    return f"{cell.level} (yours)" if cell.buyer_controlled else cell.level
+    shown = "unknown" if cell.unknown else cell.level
+    return f"{shown} (yours)" if cell.buyer_controlled else shown
 
 
 # --- the ranking ---------------------------------------------------------------------------------------------------

@@ -25,8 +25,6 @@ class Evaluation(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     checklist = models.ForeignKey("checklist.ChecklistVersion", on_delete=models.PROTECT, related_name="evaluations")
-    catalog_as_of = models.DateField(null=True, blank=True,
-                                     help_text="Catalog as-of date the results were scored against")
 
     # The questionnaire. Empty means "not answered yet".
     sector = models.CharField(max_length=40, blank=True)

@@ -14,6 +14,31 @@ DEMO_USERNAME = "demo"
 DEMO_PASSWORD = "vendoreval-demo"  # noqa: S105 - printed to the terminal; only ever created with DEBUG on
 DEMO_ORGANISATION = "Demo Aerospace GmbH"
 SAMPLE_EVALUATION = "Engineering assistant for restricted design data"
+HOSPITAL_EVALUATION = "Clinical letters assistant (hospital)"
+
+# Own hosting as the demo organisation's security officer describes its data centre: a trusted operator without a
+# sovereign qualification (D3 3), ISO 27001 only (H1 2), no ISO/IEC 42001 (H2 0), no energy figures (I1 0).
+OWN_DATA_CENTRE = {"B3": 4, "C1": 4, "C2": 4, "C3": 4, "C4": 4, "C5": 4, "C6": 2, "D3": 3, "E4": 4, "E5": 2,
+                   "G1": 4, "G2": 4, "H1": 2, "H2": 0, "H3": 4, "H4": 3, "I1": 0}
+OWN_HOSTING = [(f"own_hosting:{key}", [str(level)]) for key, level in OWN_DATA_CENTRE.items()]
+
+# Two evaluations a visitor can open at once: the defence buyer (restricted data; only self-hosted offerings with a
+# licence that permits military use pass) and a hospital (health data under GDPR art. 9, a minimum SEAL on data
+# sovereignty, so that the difference between an assured and an attainable SEAL shows).
+SAMPLES = {
+    SAMPLE_EVALUATION: [
+        ("sector", ["defence"]), ("classification", ["restricted"]),
+        ("use_cases", ["Engineering assistant over design documents and test reports; drafting export-control "
+                       "classifications."]),
+        *OWN_HOSTING,
+    ],
+    HOSPITAL_EVALUATION: [
+        ("sector", ["health"]), ("classification", ["confidential"]), ("regulations", ["health-data"]),
+        ("use_cases", ["Drafting discharge letters and summarising clinical notes for physicians."]),
+        ("seal:SOV-3", ["2"]),
+        *OWN_HOSTING,
+    ],
+}
 
 
 class Command(BaseCommand):
@@ -39,15 +64,11 @@ class Command(BaseCommand):
         if organisation is None:
             organisation = organisation_create(name=DEMO_ORGANISATION, owner=user)
         Membership.objects.get_or_create(organisation=organisation, user=user, defaults={"role": Role.OWNER})
-        if not Evaluation.objects.filter(organisation=organisation, name=SAMPLE_EVALUATION).exists():
-            context = evaluation_context(checklist)
-            evaluation = evaluation_create(organisation=organisation, name=SAMPLE_EVALUATION, actor=user,
-                                           context=context)
-            answers = [
-                ("sector", ["defence"]), ("classification", ["restricted"]),
-                ("use_cases", ["Engineering assistant over design documents and test reports; drafting export-control "
-                               "classifications."]),
-            ]
-            for field, values in answers:
+        context = evaluation_context(checklist)
+        for name, answers in SAMPLES.items():
+            if Evaluation.objects.filter(organisation=organisation, name=name).exists():
+                continue
+            evaluation = evaluation_create(organisation=organisation, name=name, actor=user, context=context)
+            for field, values in [*answers, ("trusted_countries", list(context.default_trusted))]:
                 evaluation_set_field(evaluation=evaluation, field=field, values=values, actor=user, context=context)
         self.stdout.write(f"Demo login: {DEMO_USERNAME} / {DEMO_PASSWORD} (organisation “{organisation.name}”)")
