@@ -75,7 +75,8 @@ def test_new_buyer_completes_the_questionnaire_and_sees_cloud_act_exclusions(pag
     azure_box.check()
     page.get_by_role("button", name="Compare the selected offerings").click()
     expect(page.get_by_role("heading", name="Side by side")).to_be_visible()
-    expect(page.locator(".chart svg")).to_be_visible()
+    expect(page.get_by_role("img", name="Area profile of the compared")).to_be_visible()
+    expect(page.get_by_role("img", name="CSF objective scores of the")).to_be_visible()
     expect(page.locator("tr.diff").first).to_be_visible()
 
     origin = live_server.url
