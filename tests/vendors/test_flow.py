@@ -11,7 +11,7 @@ from django.core import mail
 from django.urls import reverse
 
 from tests.vendors.conftest import holding, ladder, link, pdf_bytes, upload
-from vendoreval.catalog.models import Answer, Evidence, Source
+from vendoreval.catalog.models import Answer, CatalogRevision, Evidence, Source
 from vendoreval.vendors.models import VendorAuditEvent, VendorProposal
 
 pytestmark = pytest.mark.django_db
@@ -165,6 +165,11 @@ def test_review_accepts_one_into_the_catalog_as_vendor_stated_and_rejects_the_ot
     assert latest.history_change_reason == f"vendor request {vendor_request.pk}: {first} accepted by {editor.username}"
     assert evidence[0].history.first().history_user == editor
     assert Source.objects.get(url="https://vendor.example/docs/keys").publisher == "vendor"
+    # the acceptance is one catalog revision of its own, with the reviewer's reason; the rejection changes nothing
+    (revision,) = CatalogRevision.objects.filter(source="vendor")
+    assert revision.author == editor and "Matches the public key-management page." in revision.reason
+    answer_changes = [(c.offering_key, c.criterion_key, c.new_level) for c in revision.changes.filter(model="answer")]
+    assert answer_changes == [(offering.key, first, int(ladder(first)[0]))]
     rejected = Answer.objects.filter(offering=offering, criterion__key=second).first()
     assert rejected is None or not rejected.evidence.filter(confidence="vendor_stated").exists()
     assert set(VendorAuditEvent.objects.filter(request=vendor_request, actor=editor)

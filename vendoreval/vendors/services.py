@@ -19,7 +19,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from vendoreval.catalog.models import Answer, Company, Evidence, Offering, Source
+from vendoreval.catalog.models import Answer, CatalogRevision, Company, Evidence, Offering, Source
+from vendoreval.catalog.revisions import catalog_revision
 from vendoreval.catalog.rules import BUYER_HOSTED_MODES
 from vendoreval.catalog.schema import DeploymentMode, Publisher
 from vendoreval.checklist.selectors import current_checklist
@@ -289,7 +290,9 @@ def vendor_proposal_review(*, proposal: VendorProposal, accept: bool, reason: st
 def vendor_answer_accept(*, proposal: VendorProposal, reviewer, reason: str) -> Answer:
     """The one write of a vendor's statement into the shared catalog: the offering's answer to the criterion becomes
     the proposed level with the vendor's rationale, sourced by the vendor's pages at confidence vendor-stated (the
-    evidence it replaces stays in the history). History names the reviewer and the request."""
+    evidence it replaces stays in the history). History names the reviewer and the request; the change is a catalog
+    revision of its own (source "vendor self-assessment", the reviewer's reason), so buyers who relied on the earlier
+    answer are alerted like after any other catalog change."""
     vendor_request = proposal.request
     checklist = current_checklist()
     criterion = checklist.criteria.filter(key=proposal.criterion_key).first()
@@ -302,29 +305,30 @@ def vendor_answer_accept(*, proposal: VendorProposal, reviewer, reason: str) -> 
     if refusal:
         raise FieldError("reason", refusal)
     why = f"vendor request {vendor_request.pk}: {criterion.key} accepted by {reviewer.get_username()}"
-    answer = (Answer.objects.select_for_update().filter(offering=vendor_request.offering, criterion=criterion).first()
-              or Answer(offering=vendor_request.offering, criterion=criterion))
-    answer.status, answer.level, answer.event = Answer.LEVEL, proposal.level, False
-    answer.rationale = proposal.rationale or f"Stated by the vendor (request {vendor_request.pk})."
-    _attribute(answer, reviewer, why)
-    answer.save()
-    content_type = ContentType.objects.get_for_model(Answer)
-    for old in Evidence.objects.filter(content_type=content_type, object_id=answer.pk):
-        _attribute(old, reviewer, why)
-        old.delete()
-    note = rules.provenance(vendor_request.pk, reviewer.get_username(), hasattr(proposal, "document"))
-    today = timezone.localdate()
-    for position, url in enumerate(proposal.sources):
-        evidence = Evidence(content_type=content_type, object_id=answer.pk, position=position, url=url,
-                            accessed=today, confidence=Confidence.VENDOR_STATED.value, note=note)
-        _attribute(evidence, reviewer, why)
-        evidence.save()
-        if not Source.objects.filter(url=url).exists():  # every source is listed once, with its publisher
-            source = Source(url=url, publisher=Publisher.VENDOR.value,
-                            note=f"Named by the vendor in self-assessment request {vendor_request.pk}")
-            _attribute(source, reviewer, why)
-            source.save()
-    return answer
+    with catalog_revision(author=reviewer, reason=f"{why}: {reason}", source=CatalogRevision.VENDOR):
+        answer = (Answer.objects.select_for_update().filter(offering=vendor_request.offering, criterion=criterion)
+                  .first() or Answer(offering=vendor_request.offering, criterion=criterion))
+        answer.status, answer.level, answer.event = Answer.LEVEL, proposal.level, False
+        answer.rationale = proposal.rationale or f"Stated by the vendor (request {vendor_request.pk})."
+        _attribute(answer, reviewer, why)
+        answer.save()
+        content_type = ContentType.objects.get_for_model(Answer)
+        for old in Evidence.objects.filter(content_type=content_type, object_id=answer.pk):
+            _attribute(old, reviewer, why)
+            old.delete()
+        note = rules.provenance(vendor_request.pk, reviewer.get_username(), hasattr(proposal, "document"))
+        today = timezone.localdate()
+        for position, url in enumerate(proposal.sources):
+            evidence = Evidence(content_type=content_type, object_id=answer.pk, position=position, url=url,
+                                accessed=today, confidence=Confidence.VENDOR_STATED.value, note=note)
+            _attribute(evidence, reviewer, why)
+            evidence.save()
+            if not Source.objects.filter(url=url).exists():  # every source is listed once, with its publisher
+                source = Source(url=url, publisher=Publisher.VENDOR.value,
+                                note=f"Named by the vendor in self-assessment request {vendor_request.pk}")
+                _attribute(source, reviewer, why)
+                source.save()
+        return answer
 
 
 def _attribute(obj, reviewer, why: str) -> None:
