@@ -100,6 +100,14 @@ def test_level_without_evidence_is_rejected(catalog, data):
     assert "without a source the answer is unknown" in message
 
 
+def test_text_longer_than_its_column_is_rejected_before_it_reaches_the_database(catalog, data):
+    # the offering's name is stored in a column of 200 characters (PostgreSQL refuses more; SQLite would keep it)
+    edit(data / OFFERING, "\nname: OVHcloud AI Endpoints", "\nname: OVHcloud AI Endpoints" + " (EU)" * 40)
+    message = rejected(data)
+    assert (f"{OFFERING}: offering ovhcloud-ai-endpoints, field name: String should have at most 200 characters"
+            in message)
+
+
 def test_malformed_date_is_rejected(catalog, data):
     edit(data / OFFERING, f"accessed: {first_accessed(data)}", "accessed: 25/11/2026")
     message = rejected(data)

@@ -139,7 +139,7 @@ class ModelFamily(models.Model):
     """Models released under one licence by one developer; without evidence the licence is unknown."""
 
     key = models.SlugField(max_length=80, unique=True)
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=300)
     developer = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="model_families")
     open_weights = models.BooleanField(default=False)
     licence = models.CharField(max_length=300, blank=True)
@@ -336,7 +336,7 @@ class Subprocessor(models.Model):
     offering = models.ForeignKey(Offering, on_delete=models.CASCADE, related_name="subprocessors")
     position = models.PositiveSmallIntegerField(default=0)
     company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="subprocessing")
-    role = models.CharField(max_length=200)
+    role = models.CharField(max_length=400)
     content = models.BooleanField(default=True, help_text="Processes customer content (prompts, outputs, files)")
     evidence = GenericRelation(Evidence)
     history = HistoricalRecords()

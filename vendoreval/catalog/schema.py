@@ -24,6 +24,12 @@ CriterionKey = Annotated[str, StringConstraints(pattern=r"^[A-Z][0-9]{1,2}$")]
 Level = Annotated[int, Field(ge=0, le=4)]
 
 
+def line(max_length: int) -> type[str]:
+    """Text stored in a database column of `max_length` characters: longer text is refused here, naming the file,
+    the subject and the field, and never reaches the database (SQLite would keep it, PostgreSQL refuse it)."""
+    return Annotated[str, StringConstraints(max_length=max_length)]  # type: ignore[return-value]
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -79,20 +85,20 @@ class RestrictionKind(StrEnum):
 
 class CsfObjectiveData(Strict):
     key: Annotated[str, StringConstraints(pattern=r"^SOV-[1-8]$")]
-    name: str
+    name: line(100)
     weight: Annotated[float, Field(ge=0)]
 
 
 class AreaData(Strict):
     key: Annotated[str, StringConstraints(pattern=r"^[A-Z]$")]
-    name: str
+    name: line(100)
     csf_objectives: list[str]
 
 
 class CriterionData(Strict):
     key: CriterionKey
     area: str
-    title: str
+    title: line(120)
     question: str
     csf_objective: str | None = None
     references: list[str] = []
@@ -110,7 +116,7 @@ class CriterionData(Strict):
 
 class SectorPresetData(Strict):
     key: Key
-    name: str
+    name: line(100)
     weights: dict[str, Annotated[float, Field(ge=0)]]
     must_haves: dict[CriterionKey, Level] = {}
     uses: list[Literal[USES]] = []  # uses the model licence must permit in this sector (e.g. military for defence)
@@ -123,12 +129,12 @@ class ClassificationRuleData(Strict):
 
 class RegulationRuleData(Strict):
     key: Key
-    name: str
+    name: line(100)
     must_haves: dict[CriterionKey, Level] = {}
 
 
 class ChecklistData(Strict):
-    version: str
+    version: line(20)
     published: dt.date
     reference_notes: str = ""
     csf_objectives: list[CsfObjectiveData]
@@ -166,7 +172,7 @@ class ChecklistData(Strict):
 
 class EvidenceData(Strict):
     url: HttpUrl
-    title: str = ""
+    title: line(300) = ""
     source_date: dt.date | None = None  # None: the source is undated
     accessed: dt.date
     confidence: Confidence
@@ -187,14 +193,14 @@ class SourcesData(Strict):
 
 class LawData(Strict):
     key: Key
-    name: str
+    name: line(120)
     summary: str
     evidence: list[EvidenceData] = []
 
 
 class CountryData(Strict):
     code: CountryCode
-    name: str
+    name: line(80)
     eu: bool = False
     eea: bool = False
     laws: list[Key] = []  # extraterritorial-access laws binding companies of this country
@@ -218,7 +224,7 @@ class JurisdictionsData(Strict):
 
 
 class ShareholdingData(Strict):
-    holder: str  # a company key from companies.yaml, or a free-text holder name
+    holder: line(200)  # a company key from companies.yaml, or a free-text holder name
     stake_percent: Annotated[float, Field(gt=0, le=100)] | None = None  # None: stake not disclosed
     note: str = ""
     evidence: list[EvidenceData] = Field(min_length=1)
@@ -228,13 +234,13 @@ class EstablishmentData(Strict):
     """A subsidiary, branch or office abroad, whose authorities can order it to produce data its group controls."""
 
     country: CountryCode
-    name: str
+    name: line(200)
     evidence: list[EvidenceData] = Field(min_length=1)
 
 
 class CompanyData(Strict):
     key: Key
-    name: str
+    name: line(200)
     country: CountryCode
     parent: Key | None = None  # the controlling company (majority or controlling stake)
     description: str = ""
@@ -269,10 +275,10 @@ class ModelFamilyData(Strict):
     """Models released under one licence by one developer. Without evidence the licence is unknown."""
 
     key: Key
-    name: str
+    name: line(300)
     developer: Key  # company key: its country is the developer's jurisdiction
     open_weights: bool = False
-    licence: str = ""
+    licence: line(300) = ""
     restrictions: list[RestrictionData] = []
     training_summary: list[EvidenceData] = []  # AI Act art. 53(1)(d) public summary of training content
     evidence: list[EvidenceData] = []  # the licence, terms or acceptable-use policy read
@@ -316,7 +322,7 @@ class LinkData(Strict):
 
 class SubprocessorData(Strict):
     company: Key
-    role: str
+    role: line(400)
     content: bool = True  # processes customer content (prompts, outputs, files), not only account or billing data
     evidence: list[EvidenceData] = Field(min_length=1)
 
@@ -329,16 +335,16 @@ class ResidencyExceptionData(Strict):
 
 
 class QualificationData(Strict):
-    name: str  # e.g. SecNumCloud 3.2, BSI C5 type 2 — a sovereign qualification covering this service
+    name: line(120)  # e.g. SecNumCloud 3.2, BSI C5 type 2 — a sovereign qualification covering this service
     evidence: list[EvidenceData] = Field(min_length=1)
 
 
 class OfferingData(Strict):
     key: Key
-    name: str
+    name: line(200)
     vendor: Key  # contracting entity (company key)
     model_provider: Key | None = None
-    product: str
+    product: line(200)
     deployment_mode: DeploymentMode
     hosting_operator: Key | None = None  # None: the buyer hosts it
     models: list[Key] = []  # model families served (keys from models.yaml)
@@ -346,7 +352,7 @@ class OfferingData(Strict):
     processing_regions: list[CountryCode] = []  # where inference runs
     residency_exceptions: list[ResidencyExceptionData] = []
     region_evidence: list[EvidenceData] = []  # sources for the storage and processing regions
-    model_licence: str = ""
+    model_licence: line(400) = ""
     summary: str = ""
     links: list[LinkData] = []
     subprocessors: list[SubprocessorData] = []
@@ -365,5 +371,5 @@ class OfferingData(Strict):
 
 class CatalogMeta(Strict):
     as_of: dt.date
-    title: str = "VendorEval starting catalog"
+    title: line(200) = "VendorEval starting catalog"
     notes: str = ""
