@@ -22,6 +22,12 @@ def pdf_text(pdf: bytes) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(BytesIO(pdf)).pages)
 
 
+def pdf_text_from(pdf: bytes, first: int) -> str:
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(BytesIO(pdf)).pages[first:])
+
+
 def squash(text: str) -> str:
     """Text without whitespace: table cells wrap long names over lines."""
     return re.sub(r"\s+", "", text)
@@ -60,6 +66,8 @@ class Sample:
         self.fetcher = fetcher
         self.text = pdf_text(pdf)
         self.flat = squash(self.text)
+        # the text after the cover and the contents page (which names every section too)
+        self.body = squash(pdf_text_from(pdf, 2))
 
 
 @pytest.fixture(scope="module")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from decimal import ROUND_HALF_UP, Decimal
 from io import BytesIO
 
@@ -40,7 +41,7 @@ def between(flat: str, start: str, end: str) -> str:
 def test_every_section_is_there_in_order(sample):
     position = 0
     for title in SECTIONS:  # each heading after the previous one
-        position = sample.flat.index(squash(title), position)
+        position = sample.body.index(squash(title), position)
     for label in ("Prepared by", "Reviewed by", "Approved by", "Name", "Signature", "Ranking", "Excluded offerings",
                   "Must-haves", "Area weights", "Levels and the SEAL ladder", "Rank acceptability",
                   "A. Answers used", "B. Sources", "C. Change history", "Ownership and hosting chain",
@@ -64,7 +65,7 @@ def test_recommendation_and_ranking_follow_the_outcome(sample):
     assert squash(f"Recommendation: {leader.name}") in sample.flat
     assert squash(f"fit score of {half_up(leader.fit_score)} / 100") in sample.flat
     assert squash(f"Sovereignty Score of {half_up(leader.sovereignty_score)} / 100") in sample.flat
-    table = between(sample.flat, "Ranking", "Excluded offerings")
+    table = between(sample.body, "Ranking", "Excluded offerings")
     positions = [table.index(squash(r.name)) for r in ranking]
     assert positions == sorted(positions)
     for r in ranking:
@@ -76,7 +77,7 @@ def test_recommendation_and_ranking_follow_the_outcome(sample):
 def test_exclusions_are_listed_with_their_reasons(sample):
     excluded = sample.outcome.result.excluded
     assert excluded
-    table = between(sample.flat, "Excluded offerings", "Requirement profile")
+    table = between(sample.body, "Excluded offerings", "Requirement profile")
     for r in excluded:
         assert squash(r.name) in table, r.key
         first = r.knockouts[0].reason.split(" (", 1)[0]
@@ -87,7 +88,7 @@ def test_sensitivity_verdict_and_acceptability(sample):
     sensitivity = sample.outcome.sensitivity
     assert squash(sensitivity.verdict) in sample.flat
     leader = sample.outcome.result.ranking[0]
-    section = between(sample.flat, "Rank acceptability", "Weight that flips the winner")
+    section = between(sample.body, "Rank acceptability", "Weight that flips the winner")
     assert squash(f"{leader.name}{half_up(sensitivity.acceptability[leader.key] * 100, 0)}%") in section
     # the defence sample has a flip: more weight on Auditability & transparency makes Microsoft Foundry Local the
     # winner (area G: 95 against the leader's 75, see tests/evaluations/test_results.py)
@@ -99,7 +100,7 @@ def test_sensitivity_verdict_and_acceptability(sample):
 def test_each_shortlisted_offering_has_its_section_with_chain_and_exposure(sample):
     shortlist = sample.snapshot.data["shortlist"]["keys"]
     assert len(shortlist) == 3  # no shortlist chosen: the top three
-    section = between(sample.flat, "Shortlisted offerings", "Rank acceptability")
+    section = between(sample.body, "Shortlisted offerings", "Rank acceptability")
     for n, key in enumerate(shortlist, start=1):
         profile = sample.outcome.offerings[key]
         assert squash(f"{n}. {profile.offering.name}") in section
@@ -123,7 +124,7 @@ def test_each_source_document_is_numbered_once_with_its_dates(sample):
     documents = list(dict.fromkeys((r["url"], r["title"], r["source_date"], r["accessed"])
                                    for r in cited_evidence(sample)))
     assert documents and len(documents) < len(cited_evidence(sample))  # documents back several claims each
-    sources = between(sample.flat, "B. Sources", "C. Change history")
+    sources = between(sample.body, "B. Sources", "C. Change history")
     for n, (url, title, source_date, accessed) in enumerate(documents, start=1):
         entry = sources[sources.index(f"[{n}]"):]
         entry = entry[:entry.index(f"[{n + 1}]")] if f"[{n + 1}]" in entry else entry
@@ -134,7 +135,7 @@ def test_each_source_document_is_numbered_once_with_its_dates(sample):
 
 def test_each_answer_cites_its_sources_with_their_confidence_and_notes(sample):
     data = sample.snapshot.data
-    answers = between(sample.flat, "A. Answers used", "B. Sources")
+    answers = between(sample.body, "A. Answers used", "B. Sources")
     documents = list(dict.fromkeys((r["url"], r["title"], r["source_date"], r["accessed"])
                                    for r in cited_evidence(sample)))
     number = {d: n for n, d in enumerate(documents, start=1)}
@@ -158,8 +159,8 @@ def test_the_chain_carries_its_evidence_and_derived_answers_point_to_it(sample):
     documents = list(dict.fromkeys((r["url"], r["title"], r["source_date"], r["accessed"])
                                    for r in cited_evidence(sample)))
     number = {d: n for n, d in enumerate(documents, start=1)}
-    section = between(sample.flat, "Shortlisted offerings", "Rank acceptability")
-    answers = between(sample.flat, "A. Answers used", "B. Sources")
+    section = between(sample.body, "Shortlisted offerings", "Rank acceptability")
+    answers = between(sample.body, "A. Answers used", "B. Sources")
     labels = {"confirmed": "confirmed", "third_party": "third-party", "inferred": "inferred"}
     for n, key in enumerate(data["shortlist"]["keys"], start=1):
         for member in data["offerings"][key]["chain"]:
@@ -173,7 +174,7 @@ def test_answers_the_buyer_controls_say_so(sample):
     results = {r["key"]: r for r in (*sample.snapshot.data["results"]["ranking"],
                                      *sample.snapshot.data["results"]["excluded"])}
     criteria = {c["key"]: c["title"] for c in sample.snapshot.data["checklist"]["criteria"]}
-    answers = between(sample.flat, "A. Answers used", "B. Sources")
+    answers = between(sample.body, "A. Answers used", "B. Sources")
     yours = [(key, c) for key in sample.snapshot.data["shortlist"]["keys"] for c in results[key]["criteria"]
              if c["buyer_controlled"]]
     assert yours  # the defence sample shortlists self-hosted offerings
@@ -207,12 +208,85 @@ def test_outline_has_a_bookmark_for_every_section(sample):
 
     outline = list(titles(pdf.outline))
     top = [title for depth, title in outline if depth == 0]
-    for section in SECTIONS:
+    for section in ["Contents", *SECTIONS]:
         assert section in top
     second = [title for depth, title in outline if depth == 1]
     for n, key in enumerate(sample.snapshot.data["shortlist"]["keys"], start=1):
         assert f"{n}. {sample.outcome.offerings[key].offering.name}" in second
     assert {"Ranking", "B. Sources", "C. Change history"} <= set(second)
+
+
+def outline_pages(pdf: PdfReader) -> dict[tuple[int, str], int]:
+    """Every bookmark, as (depth, title), and the page (1-based) its heading is on, as the PDF's outline records."""
+    found: dict[tuple[int, str], int] = {}
+
+    def walk(items, depth):
+        for item in items:
+            if isinstance(item, list):
+                walk(item, depth + 1)
+            else:
+                found.setdefault((depth, item.title), pdf.get_destination_page_number(item) + 1)
+
+    walk(pdf.outline, 0)
+    return found
+
+
+CHAPTERS = ["Executive summary", "Requirement profile", "Method", "Comparison of the shortlist",
+            "Shortlisted offerings", "Sensitivity", "Appendix", "Sign-off"]
+APPENDICES = ["A. Answers used", "B. Sources", "C. Change history"]
+
+
+def test_the_contents_page_lists_every_section_with_the_page_it_starts_on(sample):
+    pdf = reader(sample)
+    contents = pdf.pages[1].extract_text()
+    assert contents.splitlines()[0] == "Contents"
+    # an entry: its title, a dotted leader, the page number ("Executive summary ....... 3"); long titles wrap
+    entries, pending = {}, ""
+    for text in contents.splitlines()[1:]:
+        pending += text
+        entry = re.fullmatch(r"(.+?)\s*\.{4,}\s*(\d+)", pending.strip())
+        if entry:
+            entries[squash(entry.group(1))] = int(entry.group(2))
+            pending = ""
+    shortlist = [f"{n}. {sample.outcome.offerings[key].offering.name}"
+                 for n, key in enumerate(sample.snapshot.data["shortlist"]["keys"], start=1)]
+    pages = outline_pages(pdf)
+    for depth, titles in ((0, CHAPTERS), (1, shortlist + APPENDICES)):
+        for title in titles:
+            assert squash(title) in entries, f"{title} is not in the contents"
+            page = entries[squash(title)]
+            heading = pages[depth, title]
+            assert page == heading, f"{title}: the contents say page {page}, the heading is on page {heading}"
+            assert squash(title) in squash(pdf.pages[page - 1].extract_text()), title
+    numbers = [entries[squash(t)] for t in CHAPTERS]
+    assert numbers == sorted(numbers)  # in reading order
+
+
+def text_fill(page, height: float) -> float:
+    """How far down the body text of a page reaches, as a share of the text area (the A4 page less the 20 mm top
+    and 18 mm bottom margins, where the running header and footer are)."""
+    top, bottom = height - 20 * 72 / 25.4, 18 * 72 / 25.4
+    lowest: list[float] = []
+
+    def visit(text, cm, tm, font, size):
+        y = tm[5] * cm[3] + cm[5]
+        if text.strip() and bottom < y < top:
+            lowest.append(y)
+
+    page.extract_text(visitor_text=visit)
+    return (top - min(lowest)) / (top - bottom) if lowest else 0.0
+
+
+def test_no_page_is_left_mostly_empty_and_the_sign_off_has_a_page_of_its_own(sample):
+    pdf = reader(sample)
+    height = float(pdf.pages[0].mediabox.height)
+    last = pdf.pages[-1].extract_text()
+    assert squash("Sign-off") in squash(last.splitlines()[0])  # the sign-off starts its page...
+    assert all(squash(label) in squash(last) for label in ("Prepared by", "Reviewed by", "Approved by"))  # ...whole
+    assert squash("Sign-off") not in squash(pdf.pages[-2].extract_text())
+    # the cover, the contents and the page before the sign-off may be short; every other page is at least half full
+    for number, page in enumerate(pdf.pages[2:-2], start=3):
+        assert text_fill(page, height) >= 0.5, f"page {number} is mostly empty"
 
 
 def test_metadata(sample):

@@ -108,7 +108,8 @@ def test_the_token_reaches_no_other_page_nor_offering(client, offering, open_req
     holding(client, token)
     login = reverse("login")
     org, slug = evaluation.organisation.slug, evaluation.slug
-    for address in (reverse("home"), reverse("catalog"), reverse("offering", kwargs={"key": offering.key}),
+    assert "Log in" in client.get(reverse("home")).content.decode()  # the public home page, nothing of anyone's
+    for address in (reverse("catalog"), reverse("offering", kwargs={"key": offering.key}),
                     reverse("offering", kwargs={"key": offering_with_unknowns(skip=[offering.key]).key}),
                     reverse("evaluation-results", kwargs={"org": org, "slug": slug}),
                     reverse("members", kwargs={"org": org}),

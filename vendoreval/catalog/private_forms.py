@@ -46,7 +46,7 @@ class PrivateOfferingForm(forms.Form):
         queryset=Country.objects.all(), to_field_name="code", required=False,
         error_messages={"invalid_choice": "Choose processing regions from the list of countries.",
                         "invalid_pk_value": "Choose processing regions from the list of countries."})
-    model_licence = forms.CharField(max_length=200, required=False, error_messages=_limit(200))
+    model_licence = forms.CharField(max_length=400, required=False, error_messages=_limit(400))
     summary = forms.CharField(max_length=5000, required=False, widget=forms.Textarea, error_messages=_limit(5000))
 
     @classmethod

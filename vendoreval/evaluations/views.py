@@ -37,11 +37,12 @@ from .selectors import NOT_CHANGES, archived_counts, evaluation_list
 from .work_queue import work_queue
 
 
-@login_required
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     """The signed-in user's evaluations across their organisations: the current ones, or (`?archived=1`) the archived
-    ones."""
+    ones. A visitor who is not signed in reads what VendorEval does, and finds the way to log in."""
+    if not request.user.is_authenticated:
+        return render(request, "welcome.html")
     archived = request.GET.get("archived") == "1"
     rows = evaluation_list(request.user, archived=archived)
     counts = archived_counts(request.user)
