@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test bench bench-load serve venv system-deps setup-db clean
+.PHONY: run test lint bench bench-load serve venv system-deps setup-db clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,11 @@ run: venv system-deps setup-db
 
 test: venv system-deps $(AXE)
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# ruff: the rule set (pyflakes, pycodestyle, import sorting, pyupgrade, bugbear, Django, complexity 15, bandit's
+# security checks ...) is in pyproject.toml.
+lint: venv
+	$(VENV)/bin/ruff check .
 
 bench: venv system-deps
 	$(PY) bench/run.py
