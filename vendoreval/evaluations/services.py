@@ -110,7 +110,7 @@ def evaluation_archive(*, evaluation: Evaluation, actor, archived: bool = True) 
 def evaluation_delete(*, evaluation: Evaluation, actor, context: EvaluationContext) -> DeletedEvaluation:
     """Delete an evaluation with its history and reports (their stored PDFs go once the deletion commits); the
     organisation keeps a record of who deleted what."""
-    locked = Evaluation.objects.select_for_update().select_related("created_by").get(pk=evaluation.pk)
+    locked = Evaluation.objects.select_for_update(of=("self",)).select_related("created_by").get(pk=evaluation.pk)
     last = locked.audit_events.exclude(action__in=("report_generated", "archived", "unarchived", "duplicated")
                                        ).order_by("-at", "-pk").values_list("at", flat=True).first()
     record = DeletedEvaluation.objects.create(

@@ -267,7 +267,7 @@ def vendor_request_submit(*, vendor_request: VendorRequest, base_url: str = "", 
 def vendor_proposal_review(*, proposal: VendorProposal, accept: bool, reason: str, reviewer) -> VendorProposal:
     """Accept (into the catalog, as vendor-stated) or reject one submitted proposal, with a reason."""
     locked_request = _locked(proposal.request)
-    proposal = VendorProposal.objects.select_for_update().select_related("document").get(pk=proposal.pk)
+    proposal = VendorProposal.objects.select_for_update(of=("self",)).select_related("document").get(pk=proposal.pk)
     reason = clean_text("reason", reason, max_length=rules.REASON_MAX)
     if locked_request.submitted_at is None or locked_request.revoked_at is not None:
         raise FieldError("reason", "Only answers the vendor has submitted can be reviewed.")
