@@ -60,12 +60,13 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "vendoreval.middleware.RequestGuardMiddleware",  # NUL characters and unreadable form bodies: 400, before all else
-    "vendoreval.middleware.RequestGuardMiddleware",  # NUL characters and unreadable form bodies: 400, before all else
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",  # the language cookie, else the browser's Accept-Language
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "vendoreval.accounts.middleware.UserLanguageMiddleware",  # a signed-in user's chosen language wins
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -134,7 +135,13 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 
-LANGUAGE_CODE = "en-gb"
+# English, French and German; each user chooses (the browser's preference until they do). Translations live in
+# locale/ (compiled by `make run` / `make test`); the checklist's own texts are translated in data/checklist.yaml.
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("fr", "Français"), ("de", "Deutsch")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_NAME = "vendoreval_language"
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "Europe/Brussels"
 USE_I18N = True
 USE_TZ = True
@@ -175,6 +182,7 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
 
 # Content-Security-Policy (django-csp 4): everything from this origin, no inline script or style, no eval.
 CONTENT_SECURITY_POLICY = {

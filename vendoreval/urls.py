@@ -14,6 +14,7 @@ urlpatterns = [
     path("", evaluation_views.home, name="home"),
     path("health/", account_views.health, name="health"),
     path("account/alerts/", account_views.alert_settings, name="alert-settings"),
+    path("account/language/", account_views.language_switch, name="language-switch"),
     path("accounts/login/", account_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("vendoreval.accounts.urls")),

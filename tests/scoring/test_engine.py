@@ -240,8 +240,8 @@ def test_every_knockout_reason_is_collected_in_order(checklist, make_profile, ma
     ]
     reasons = [k.reason for k in excluded.knockouts]
     assert reasons[0] == (
-        "Deployment mode public api is not acceptable: the profile accepts only self hosted open weights, "
-        "third party cloud."
+        "Deployment mode Public API (vendor-hosted) is not acceptable: the profile accepts only "
+        "Open weights, self-hosted; Hosted by a third-party cloud."
     )
     assert reasons[1] == (
         "B1 Extraterritorial exposure is 1, must-have is 4 (added because data classification is restricted): "
@@ -256,8 +256,8 @@ def test_every_knockout_reason_is_collected_in_order(checklist, make_profile, ma
         "(hosting operator Microsoft Corporation (US): CLOUD Act, FISA 702)."
     )
     assert excluded.explanation == (
-        "Excluded: Deployment mode public api is not acceptable: the profile accepts only self hosted open weights, "
-        "third party cloud; and 3 more reasons."
+        "Excluded: Deployment mode Public API (vendor-hosted) is not acceptable: the profile accepts only "
+        "Open weights, self-hosted; Hosted by a third-party cloud; and 3 more reasons."
     )
 
 

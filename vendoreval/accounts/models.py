@@ -107,9 +107,17 @@ class UserSettings(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="vendoreval_settings")
     catalog_alerts = models.BooleanField(default=True, help_text="E-mail me when a catalog change affects an "
                                                                  "evaluation I work on")
+    language = models.CharField(max_length=8, blank=True, choices=settings.LANGUAGES,
+                                help_text="The language of the pages and, by default, of new reports; empty: the "
+                                          "browser's preference")
 
     def __str__(self) -> str:
         return f"Settings of {self.user}"
+
+
+def preferred_language(user) -> str:
+    """The user's chosen language, or "" when they have not chosen one."""
+    return UserSettings.objects.filter(user=user).values_list("language", flat=True).first() or ""
 
 
 def wants_catalog_alerts(user) -> bool:

@@ -4,10 +4,13 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from .forms import LoginForm
+from .language import CODES, remember_language
 from .models import UserSettings, wants_catalog_alerts
 
 
@@ -26,6 +29,20 @@ def health(request: HttpRequest) -> HttpResponse:
     except Exception:
         return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@require_POST
+def language_switch(request: HttpRequest) -> HttpResponse:
+    """The language switcher in the page header (anyone, signed in or not): back to the page it was used on."""
+    code = request.POST.get("language", "")
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+        target = reverse("home")
+    response = redirect(target)
+    if code in CODES:
+        remember_language(request, response, code)
+    return response
 
 
 @login_required

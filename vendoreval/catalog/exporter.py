@@ -52,18 +52,18 @@ class _EvidenceIndex:
 def checklist_data(checklist: ChecklistVersion) -> schema.ChecklistData:
     return schema.ChecklistData(
         version=checklist.version, published=checklist.published, reference_notes=checklist.reference_notes,
-        csf_objectives=[schema.CsfObjectiveData(key=o.key, name=o.name, weight=o.weight)
+        csf_objectives=[schema.CsfObjectiveData(key=o.key, name=o.name, weight=o.weight, translations=o.translations)
                         for o in checklist.objectives.order_by("key")],
-        areas=[schema.AreaData(key=a.key, name=a.name, csf_objectives=a.csf_objectives)
+        areas=[schema.AreaData(key=a.key, name=a.name, csf_objectives=a.csf_objectives, translations=a.translations)
                for a in checklist.areas.order_by("key")],
         criteria=[schema.CriterionData(
             key=c.key, area=c.area.key, title=c.title, question=c.question,
             csf_objective=c.csf_objective.key if c.csf_objective else None, references=c.references,
             derived=c.derived, buyer_controlled_when_self_hosted=c.buyer_controlled_when_self_hosted,
-            levels={int(k): v for k, v in c.levels.items()})
+            levels={int(k): v for k, v in c.levels.items()}, translations=c.translations)
             for c in checklist.criteria.select_related("area", "csf_objective").order_by("position", "key")],
         sector_presets=[schema.SectorPresetData(key=p.key, name=p.name, weights=p.weights, must_haves=p.must_haves,
-                                                uses=p.uses)
+                                                uses=p.uses, translations=p.translations)
                         for p in checklist.sector_presets.order_by("position")],
         classification_rules=[schema.ClassificationRuleData.model_validate(r) for r in checklist.classification_rules],
         regulation_rules=[schema.RegulationRuleData.model_validate(r) for r in checklist.regulation_rules],
@@ -76,7 +76,7 @@ def build_bundle() -> CatalogBundle:
     laws = [schema.LawData(key=law.key, name=law.name, summary=law.summary, evidence=evidence(law))
             for law in Law.objects.order_by("key")]
     countries = [schema.CountryData(code=c.code, name=c.name, eu=c.eu, eea=c.eea,
-                                    laws=sorted(law.key for law in c.laws.all()))
+                                    laws=sorted(law.key for law in c.laws.all()), translations=c.translations)
                  for c in Country.objects.prefetch_related("laws").order_by("code")]
     companies = []
     companies_query = (Company.objects.select_related("parent")

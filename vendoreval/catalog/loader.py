@@ -79,6 +79,13 @@ def _replace_evidence(obj: models.Model, evidence: list[schema.EvidenceData]) ->
                                 **dict(zip(EVIDENCE_FIELDS, values, strict=True)))
 
 
+def _translations(item) -> dict:
+    """{"fr": {...}, "de": {...}} as stored: ladder levels keyed by text, like the English ladder."""
+    return {language: {name: ({str(k): v for k, v in value.items()} if name == "levels" else value)
+                       for name, value in translation.model_dump(mode="json").items()}
+            for language, translation in item.translations.items()}
+
+
 def load_checklist(data: schema.ChecklistData) -> ChecklistVersion:
     checklist = _upsert(ChecklistVersion, {"version": data.version}, {
         "published": data.published, "reference_notes": data.reference_notes,
@@ -86,10 +93,11 @@ def load_checklist(data: schema.ChecklistData) -> ChecklistVersion:
         "regulation_rules": [r.model_dump(mode="json") for r in data.regulation_rules],
     })
     objectives = {o.key: _upsert(CsfObjective, {"checklist": checklist, "key": o.key},
-                                 {"name": o.name, "weight": o.weight})
+                                 {"name": o.name, "weight": o.weight, "translations": _translations(o)})
                   for o in data.csf_objectives}
     areas = {a.key: _upsert(Area, {"checklist": checklist, "key": a.key},
-                            {"name": a.name, "csf_objectives": list(a.csf_objectives)})
+                            {"name": a.name, "csf_objectives": list(a.csf_objectives),
+                             "translations": _translations(a)})
              for a in data.areas}
     for position, c in enumerate(data.criteria):
         _upsert(Criterion, {"checklist": checklist, "key": c.key}, {
@@ -98,11 +106,12 @@ def load_checklist(data: schema.ChecklistData) -> ChecklistVersion:
             "references": list(c.references), "derived": c.derived,
             "buyer_controlled_when_self_hosted": c.buyer_controlled_when_self_hosted,
             "levels": {str(level): meaning for level, meaning in c.levels.items()},
+            "translations": _translations(c),
         })
     for position, p in enumerate(data.sector_presets):
         _upsert(SectorPreset, {"checklist": checklist, "key": p.key},
                 {"position": position, "name": p.name, "weights": dict(p.weights), "must_haves": dict(p.must_haves),
-                 "uses": list(p.uses)})
+                 "uses": list(p.uses), "translations": _translations(p)})
     removed = Criterion.objects.filter(checklist=checklist).exclude(key__in=[c.key for c in data.criteria])
     Answer.objects.filter(criterion__in=removed).delete()  # a criterion's answers go with it
     removed.delete()
@@ -118,7 +127,8 @@ def _load_jurisdictions(data: schema.JurisdictionsData) -> None:
         laws[law.key] = _upsert(Law, {"key": law.key}, {"name": law.name, "summary": law.summary})
         _replace_evidence(laws[law.key], law.evidence)
     for c in data.countries:
-        country = _upsert(Country, {"code": c.code}, {"name": c.name, "eu": c.eu, "eea": c.eea})
+        country = _upsert(Country, {"code": c.code}, {"name": c.name, "eu": c.eu, "eea": c.eea,
+                                                      "translations": _translations(c)})
         country.laws.set([laws[key] for key in c.laws])
 
 

@@ -6,16 +6,20 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils.functional import lazy
 from simple_history.models import HistoricalRecords
 
-from .schema import DEPLOYMENT_MODE_LABELS, Confidence, DeploymentMode, Publisher, RestrictionKind
+from vendoreval.checklist.models import localized
+from vendoreval.scoring.text import mode_label
+
+from .schema import Confidence, DeploymentMode, Publisher, RestrictionKind
 from .validators import validate_links, validate_web_url
 
 
 class Evidence(models.Model):
     """A dated source for a fact: an answer, a company's headquarters, a shareholding, a sub-processor, a law."""
 
-    CONFIDENCE_CHOICES = [(c.value, c.label) for c in Confidence]
+    CONFIDENCE_CHOICES = [(c.value, lazy(lambda v: Confidence(v).label, str)(c.value)) for c in Confidence]
 
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
     object_id = models.PositiveBigIntegerField()
@@ -78,6 +82,8 @@ class Country(models.Model):
     laws = models.ManyToManyField(Law, blank=True, related_name="countries",
                                   help_text="Laws that let this country's authorities reach data its companies hold "
                                             "abroad")
+    translations = models.JSONField(default=dict, blank=True, help_text='The name in French and German: '
+                                    '{"fr": {"name": ...}, "de": {"name": ...}}')
     history = HistoricalRecords(m2m_fields=[laws])
 
     class Meta:
@@ -85,7 +91,11 @@ class Country(models.Model):
         verbose_name_plural = "countries"
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.code})"
+        return f"{self.local_name} ({self.code})"
+
+    @property
+    def local_name(self) -> str:
+        return localized(self.translations, "name", self.name)
 
 
 class Company(models.Model):
@@ -286,7 +296,7 @@ class OfferingQuerySet(models.QuerySet):
 
 
 class Offering(models.Model):
-    MODE_CHOICES = [(m.value, DEPLOYMENT_MODE_LABELS[m]) for m in DeploymentMode]
+    MODE_CHOICES = [(m.value, lazy(mode_label, str)(m.value)) for m in DeploymentMode]
 
     key = models.SlugField(max_length=80, unique=True)
     name = models.CharField(max_length=200)

@@ -7,12 +7,14 @@ writes through them, and analysts' mistakes are reported from their error locati
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, StringConstraints, field_validator, model_validator
 
 from vendoreval.scoring.models import USES, Confidence
+from vendoreval.scoring.text import mode_label
 
 from .rules import level_is_sourced
 
@@ -46,13 +48,20 @@ class DeploymentMode(StrEnum):
         return DEPLOYMENT_MODE_LABELS[self]
 
 
-DEPLOYMENT_MODE_LABELS = {
-    DeploymentMode.PUBLIC_API: "Public API (vendor-hosted)",
-    DeploymentMode.THIRD_PARTY_CLOUD: "Hosted by a third-party cloud",
-    DeploymentMode.DEDICATED_CLOUD: "Dedicated / private cloud",
-    DeploymentMode.ON_PREMISES: "On-premises software",
-    DeploymentMode.SELF_HOSTED_OPEN_WEIGHTS: "Open weights, self-hosted",
-}
+class _ModeLabels(Mapping):
+    """Deployment mode -> its label in the reader's language (read at use, not at import)."""
+
+    def __getitem__(self, mode: str) -> str:
+        return mode_label(str(mode))
+
+    def __iter__(self):
+        return iter(DeploymentMode)
+
+    def __len__(self) -> int:
+        return len(DeploymentMode)
+
+
+DEPLOYMENT_MODE_LABELS = _ModeLabels()
 
 
 class Publisher(StrEnum):
@@ -83,16 +92,37 @@ class RestrictionKind(StrEnum):
 # --- checklist -----------------------------------------------------------------------------------------------
 
 
+TRANSLATED = ("fr", "de")  # the checklist's other languages; English is the source text
+Language = Literal["fr", "de"]
+
+
+class NameTranslation(Strict):
+    name: line(100)
+
+
+class CriterionTranslation(Strict):
+    title: line(120)
+    question: str
+    levels: dict[Level, str]
+
+    @field_validator("levels")
+    @classmethod
+    def _top_first(cls, levels: dict[int, str]) -> dict[int, str]:
+        return dict(sorted(levels.items(), reverse=True))
+
+
 class CsfObjectiveData(Strict):
     key: Annotated[str, StringConstraints(pattern=r"^SOV-[1-8]$")]
     name: line(100)
     weight: Annotated[float, Field(ge=0)]
+    translations: dict[Language, NameTranslation] = {}
 
 
 class AreaData(Strict):
     key: Annotated[str, StringConstraints(pattern=r"^[A-Z]$")]
     name: line(100)
     csf_objectives: list[str]
+    translations: dict[Language, NameTranslation] = {}
 
 
 class CriterionData(Strict):
@@ -105,6 +135,7 @@ class CriterionData(Strict):
     derived: bool = False
     buyer_controlled_when_self_hosted: bool = False
     levels: dict[Level, str]
+    translations: dict[Language, CriterionTranslation] = {}
 
     @field_validator("levels")
     @classmethod
@@ -113,6 +144,14 @@ class CriterionData(Strict):
             raise ValueError("a ladder must define level 0 and level 4")
         return dict(sorted(levels.items(), reverse=True))
 
+    @model_validator(mode="after")
+    def _translations_follow_the_ladder(self) -> CriterionData:
+        for language, translation in self.translations.items():
+            if set(translation.levels) != set(self.levels):
+                raise ValueError(f"the {language} ladder must name the levels {sorted(self.levels)}, "
+                                 f"not {sorted(translation.levels)}")
+        return self
+
 
 class SectorPresetData(Strict):
     key: Key
@@ -120,6 +159,7 @@ class SectorPresetData(Strict):
     weights: dict[str, Annotated[float, Field(ge=0)]]
     must_haves: dict[CriterionKey, Level] = {}
     uses: list[Literal[USES]] = []  # uses the model licence must permit in this sector (e.g. military for defence)
+    translations: dict[Language, NameTranslation] = {}
 
 
 class ClassificationRuleData(Strict):
@@ -131,6 +171,7 @@ class RegulationRuleData(Strict):
     key: Key
     name: line(100)
     must_haves: dict[CriterionKey, Level] = {}
+    translations: dict[Language, NameTranslation] = {}
 
 
 class ChecklistData(Strict):
@@ -204,6 +245,7 @@ class CountryData(Strict):
     eu: bool = False
     eea: bool = False
     laws: list[Key] = []  # extraterritorial-access laws binding companies of this country
+    translations: dict[Language, NameTranslation] = {}  # the country's name in French and German
 
 
 class JurisdictionsData(Strict):

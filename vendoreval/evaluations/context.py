@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import time
+import unicodedata
 
 from vendoreval.catalog.models import Country
 from vendoreval.catalog.schema import DEPLOYMENT_MODE_LABELS, DeploymentMode
-from vendoreval.checklist.models import ChecklistVersion, Criterion
-from vendoreval.checklist.selectors import checklist_spec
+from vendoreval.checklist.models import ChecklistVersion, Criterion, reading_language
+from vendoreval.checklist.selectors import checklist_spec, regulation_name
 from vendoreval.scoring.models import ChecklistSpec
 
 from .models import Classification
@@ -22,6 +23,8 @@ class EvaluationContext:
     presets: dict[str, dict]  # key -> {key, name, weights, must_haves}
     countries: tuple[Country, ...]
     default_trusted: tuple[str, ...]
+    language: str = "en"  # the language of the names above (a context is built per checklist and language)
+    regulation_names: tuple[str, ...] = ()
 
     @property
     def criterion_order(self) -> list[str]:
@@ -33,11 +36,13 @@ class EvaluationContext:
 
     @property
     def area_names(self) -> dict[str, str]:
-        return {a.key: a.name for a in self.spec.areas}
+        return {a.key: a.name for a in self.spec.areas}  # the spec's names are in the context's language
 
     @property
     def regulations(self) -> list[dict]:
-        return list(self.checklist.regulation_rules)
+        """The regulation rules, each with its `name` in the language the context was built for."""
+        return [{**rule, "name": name} for rule, name in zip(self.checklist.regulation_rules, self.regulation_names,
+                                                               strict=True)]
 
     @property
     def mode_choices(self) -> list[tuple[str, str]]:
@@ -57,21 +62,23 @@ class EvaluationContext:
         return self.presets.get(key)
 
 
-# The context changes only when the checklist or the countries are loaded or edited: it is built once per process and
-# checklist version, dropped by the signals in `apps.py` when those tables change here, and rebuilt after
-# CONTEXT_TTL seconds at most (another process may have changed them).
+# The context changes only when the checklist or the countries are loaded or edited: it is built once per process,
+# checklist version and reading language, dropped by the signals in `apps.py` when those tables change here, and
+# rebuilt after CONTEXT_TTL seconds at most (another process may have changed them).
 CONTEXT_TTL = 60.0
-_cache: dict[int, tuple[float, EvaluationContext]] = {}
+_cache: dict[tuple[int, str], tuple[float, EvaluationContext]] = {}
 
 
 def evaluation_context(checklist: ChecklistVersion) -> EvaluationContext:
-    """What an evaluation on `checklist` is read against (no query when built recently)."""
-    cached = _cache.get(checklist.pk)
+    """What an evaluation on `checklist` is read against, named in the reading language (no query when built
+    recently)."""
+    key = (checklist.pk, reading_language())
+    cached = _cache.get(key)
     now = time.monotonic()
     if cached is not None and now - cached[0] < CONTEXT_TTL:
         return cached[1]
     context = _build(checklist)
-    _cache[checklist.pk] = (now, context)
+    _cache[key] = (now, context)
     return context
 
 
@@ -80,16 +87,23 @@ def forget_contexts(**_kwargs) -> None:
     _cache.clear()
 
 
+def _sort_key(name: str) -> str:
+    """Alphabetical as a reader of the language expects: É sorts with E."""
+    return "".join(ch for ch in unicodedata.normalize("NFKD", name.casefold()) if not unicodedata.combining(ch))
+
+
 def _build(checklist: ChecklistVersion) -> EvaluationContext:
-    countries = tuple(Country.objects.order_by("name"))
+    countries = tuple(sorted(Country.objects.all(), key=lambda c: _sort_key(c.local_name)))
     return EvaluationContext(
         checklist=checklist,
         spec=checklist_spec(checklist, countries=[c.code for c in countries],
                             deployment_modes=[m.value for m in DeploymentMode]),
         criteria=tuple(checklist.criteria.select_related("area", "csf_objective").order_by("position", "key")),
-        presets={p.key: {"key": p.key, "name": p.name, "weights": p.weights, "must_haves": p.must_haves,
+        presets={p.key: {"key": p.key, "name": p.local_name, "weights": p.weights, "must_haves": p.must_haves,
                          "uses": p.uses}
                  for p in checklist.sector_presets.order_by("position")},
         countries=countries,
         default_trusted=tuple(sorted(c.code for c in countries if c.eu or c.eea)),
+        language=reading_language(),
+        regulation_names=tuple(regulation_name(rule) for rule in checklist.regulation_rules),
     )

@@ -40,6 +40,7 @@ from vendoreval.scoring.models import (
     RequirementProfile,
 )
 from vendoreval.scoring.numbers import shown
+from vendoreval.scoring.text import _, mode_label, ngettext, sentence_case
 
 MAX_LEVEL = 4
 RANK_DECIMALS = 9  # scores equal to this many decimals are tied for the ranking order
@@ -92,6 +93,7 @@ class _Plan:
     objectives: tuple[ObjectiveSpec, ...]  # only objectives that at least one criterion measures
     objective_members: tuple[tuple[int, ...], ...]  # criterion positions per objective
     objective_weights: tuple[float, ...]  # buyer's (or CSF v1.2.1) weights of those objectives, not normalised
+    not_answered: str  # the explanation of a criterion the catalog does not answer, in the reader's language
 
     @classmethod
     def build(cls, checklist: ChecklistSpec, profile: RequirementProfile) -> _Plan:
@@ -130,10 +132,10 @@ class _Plan:
         for c, position in zip(criteria, criterion_area, strict=True):
             own_level = profile.own_hosting_levels.get(c.key)
             own_note = (
-                f"Decided by your own hosting: level {own_level} as you stated."
+                _("Decided by your own hosting: level %(level)s as you stated.") % {"level": own_level}
                 if own_level is not None
-                else "Decided by your own hosting, which you have not described yet: unknown until you state your "
-                     "level (questionnaire, Deployment step)."
+                else _("Decided by your own hosting, which you have not described yet: unknown until you state your "
+                       "level (questionnaire, Deployment step).")
             )
             unit = 100 / MAX_LEVEL / area_sizes[position] * area_weights[position]
             slots.append((c.key, c.area, position, unit, own_level, own_note))
@@ -148,12 +150,11 @@ class _Plan:
             objectives=measured,
             objective_members=tuple(objective_members[o.key] for o in measured),
             objective_weights=tuple(float(source.get(o.key, 0.0)) for o in measured),
+            not_answered=_("Not answered in the catalog: unknown, scored 0."),
         )
 
 
 # --- one offering --------------------------------------------------------------------------------------------------
-
-NOT_ANSWERED = "Not answered in the catalog: unknown, scored 0."
 
 
 class _Scored(NamedTuple):
@@ -195,7 +196,7 @@ def _score_offering(plan: _Plan, offering: OfferingInput) -> OfferingResult:
         confidence = None
         is_stale = own = False
         if answer is None:
-            level, unknown, explanation = 0, True, NOT_ANSWERED
+            level, unknown, explanation = 0, True, plan.not_answered
         elif answer.buyer_controlled:  # the buyer's own hosting decides, whatever the vendor claims
             own, explanation = True, own_note
             level, unknown = (0, True) if own_level is None else (own_level, False)
@@ -306,15 +307,15 @@ def _knockouts(
     profile = plan.profile
     knockouts = []
     if offering.deployment_mode not in profile.acceptable_modes:
-        accepted = ", ".join(_mode_label(mode) for mode in sorted(profile.acceptable_modes))
+        accepted = "; ".join(mode_label(mode) for mode in sorted(profile.acceptable_modes))
         knockouts.append(
             Knockout(
                 kind="deployment_mode",
                 subject=offering.deployment_mode,
                 required=", ".join(sorted(profile.acceptable_modes)),
                 actual=offering.deployment_mode,
-                reason=f"Deployment mode {_mode_label(offering.deployment_mode)} is not acceptable: "
-                f"the profile accepts only {accepted}.",
+                reason=_("Deployment mode %(mode)s is not acceptable: the profile accepts only %(accepted)s.")
+                % {"mode": mode_label(offering.deployment_mode), "accepted": accepted},
             )
         )
 
@@ -325,15 +326,17 @@ def _knockouts(
             continue
         spec = plan.criteria[position]
         if scored.unknown:
-            actual_text = "unknown"
+            actual_text = _("unknown")
         elif scored.buyer_controlled:
-            actual_text = f"{scored.level} for your own hosting"
+            actual_text = _("%(level)s for your own hosting") % {"level": scored.level}
         else:
             actual_text = str(scored.level)
-        reason = f"{spec.key} {spec.title} is {actual_text}, must-have is {must.min_level} ({must.reason})"
+        reason = _("%(key)s %(title)s is %(actual)s, must-have is %(required)s (%(why)s)") % {
+            "key": spec.key, "title": spec.title, "actual": actual_text, "required": must.min_level,
+            "why": must.reason}
         if scored.unknown:  # not shown to fail, not shown to pass: say what would settle it
             why = _vendor_explanation(scored) or (_own_explanation(plan, position) if scored.buyer_controlled else "")
-            reason = f"{reason}: unverified"
+            reason = _("%(reason)s: unverified") % {"reason": reason}
         else:
             why = _vendor_explanation(scored)
         knockouts.append(
@@ -342,7 +345,7 @@ def _knockouts(
                 subject=spec.key,
                 required=str(must.min_level),
                 actual="unknown" if scored.unknown else str(scored.level),
-                reason=_sentence(reason, why),
+                reason=_sentence(reason, why, unverified=scored.unknown),
                 unverified=scored.unknown,
                 settle=(spec.key,) if scored.unknown else (),
             )
@@ -351,16 +354,16 @@ def _knockouts(
     position_of = {o.key: i for i, o in enumerate(plan.objectives)}
     for minimum in profile.seal_minimums:
         i = position_of[minimum.objective]
-        _, _, seal, attainable, open_keys = objectives[i]
+        seal, attainable, open_keys = objectives[i][2:]
         if seal >= minimum.min_level:
             continue
         objective = plan.objectives[i]
         if attainable >= minimum.min_level:  # only unknown answers hold it down: not shown to fail, not met either
-            reason = (
-                f"{objective.key} {objective.name} is SEAL {seal} assured and SEAL {attainable} attainable, minimum "
-                f"is SEAL {minimum.min_level} ({minimum.reason}): unverified; settled by evidence on "
-                f"{', '.join(open_keys)}."
-            )
+            reason = _(
+                "%(key)s %(name)s is SEAL %(seal)s assured and SEAL %(attainable)s attainable, minimum is SEAL "
+                "%(required)s (%(why)s): unverified; settled by evidence on %(settle)s."
+            ) % {"key": objective.key, "name": objective.name, "seal": seal, "attainable": attainable,
+                 "required": minimum.min_level, "why": minimum.reason, "settle": ", ".join(open_keys)}
             knockouts.append(Knockout(kind="seal", subject=objective.key, required=str(minimum.min_level),
                                       actual=str(seal), reason=reason, unverified=True, settle=open_keys))
             continue
@@ -369,10 +372,9 @@ def _knockouts(
             for c in plan.objective_members[i]
             if scored_levels.levels[c] == seal
         ]
-        reason = (
-            f"{objective.key} {objective.name} is at SEAL {seal}, minimum is SEAL {minimum.min_level} "
-            f"({minimum.reason}); held down by {'; '.join(lowest)}."
-        )
+        reason = _("%(key)s %(name)s is at SEAL %(seal)s, minimum is SEAL %(required)s (%(why)s); held down by "
+                   "%(lowest)s.") % {"key": objective.key, "name": objective.name, "seal": seal,
+                                     "required": minimum.min_level, "why": minimum.reason, "lowest": "; ".join(lowest)}
         knockouts.append(
             Knockout(
                 kind="seal", subject=objective.key, required=str(minimum.min_level), actual=str(seal), reason=reason
@@ -384,7 +386,7 @@ def _knockouts(
 def _separating_unknowns(objectives: list[tuple]) -> tuple[str, ...]:
     """The unknown answers of the objectives whose assured SEAL falls short of their attainable SEAL."""
     found: dict[str, None] = {}
-    for _, _, seal, attainable, open_keys in objectives:
+    for *_key_and_score, seal, attainable, open_keys in objectives:
         if seal < attainable:
             found.update(dict.fromkeys(open_keys))
     return tuple(found)
@@ -425,7 +427,8 @@ def blockers(checklist: ChecklistSpec, profile: RequirementProfile, offerings: S
 
 
 def _held_down_by(spec: CriterionSpec, scored: _Scored) -> str:
-    text = f"{spec.key} {spec.title} " + ("unknown" if scored.unknown else f"at {scored.level}")
+    values = {"key": spec.key, "title": spec.title, "level": scored.level}
+    text = (_("%(key)s %(title)s unknown") if scored.unknown else _("%(key)s %(title)s at %(level)s")) % values
     explanation = _vendor_explanation(scored)
     return f"{text} ({explanation})" if explanation else text
 
@@ -436,15 +439,10 @@ def _vendor_explanation(scored: _Scored) -> str:
     return scored.answer.explanation.strip().rstrip(".")
 
 
-def _sentence(text: str, explanation: str) -> str:
+def _sentence(text: str, explanation: str, *, unverified: bool = False) -> str:
     if not explanation:
         return f"{text}."
-    return f"{text}. {explanation[0].upper()}{explanation[1:]}." if text.endswith("unverified") else (
-        f"{text}: {explanation}.")
-
-
-def _mode_label(mode: str) -> str:
-    return mode.replace("_", " ")
+    return f"{text}. {sentence_case(explanation)}." if unverified else f"{text}: {explanation}."
 
 
 # --- explanations --------------------------------------------------------------------------------------------------
@@ -456,28 +454,25 @@ def _explanation(plan: _Plan, fit: float, area_scores: list[float], data_gaps: l
     ]
     strongest = max(weighted, key=lambda item: item[0])  # the first area in checklist order wins a tie
     weakest = min(weighted, key=lambda item: item[0])
+    values = {"fit": shown(fit), "strongest": strongest[1], "top": shown(strongest[0], 0), "weakest": weakest[1],
+              "bottom": shown(weakest[0], 0)}
     if len(weighted) == 1:
-        head = f"Fit {shown(fit)}: only {strongest[1]} is weighted ({shown(strongest[0], 0)})."
+        head = _("Fit %(fit)s: only %(strongest)s is weighted (%(top)s).") % values
     elif strongest[0] == weakest[0]:
-        head = f"Fit {shown(fit)}: every weighted area scores {shown(strongest[0], 0)}."
+        head = _("Fit %(fit)s: every weighted area scores %(top)s.") % values
     else:
-        head = (
-            f"Fit {shown(fit)}: strongest in {strongest[1]} ({shown(strongest[0], 0)}), "
-            f"weakest in {weakest[1]} ({shown(weakest[0], 0)})."
-        )
-    tail = f"{_count(len(data_gaps), 'data gap')}, {_count(len(stale), 'stale source')}."
-    return f"{head} {tail[0].upper()}{tail[1:]}"
+        head = _("Fit %(fit)s: strongest in %(strongest)s (%(top)s), weakest in %(weakest)s (%(bottom)s).") % values
+    gaps = (ngettext("%(n)s data gap", "%(n)s data gaps", len(data_gaps)) % {"n": len(data_gaps)} if data_gaps
+            else _("no data gaps"))
+    sources = (ngettext("%(n)s stale source", "%(n)s stale sources", len(stale)) % {"n": len(stale)} if stale
+               else _("no stale sources"))
+    return f"{head} {sentence_case(gaps)}, {sources}."
 
 
 def _excluded_explanation(knockouts: list[Knockout]) -> str:
     first = knockouts[0].reason.rstrip(".")
     more = len(knockouts) - 1
     if not more:
-        return f"Excluded: {first}."
-    return f"Excluded: {first}; and {_count(more, 'more reason')}."
-
-
-def _count(n: int, noun: str) -> str:
-    if n == 0:
-        return f"no {noun}s"
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+        return _("Excluded: %(reason)s.") % {"reason": first}
+    return ngettext("Excluded: %(reason)s; and %(n)s more reason.", "Excluded: %(reason)s; and %(n)s more reasons.",
+                    more) % {"reason": first, "n": more}

@@ -17,14 +17,25 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from .models import AnswerInput, Confidence, Frozen
+from .text import _
 
 # the uses a licence can withhold, by restriction kind; "commercial" is every buyer's use (production, not research)
 COMMERCIAL = "commercial"
 USE_OF_RESTRICTION = {"military": "military", "government": "government", "competing_models": "competing_models",
                       "multimodal_eu": "multimodal_eu", "non_commercial": COMMERCIAL}
-USE_LABELS = {"military": "military or defence use", "government": "use by a public authority",
-              "competing_models": "training or improving other models with its outputs",
-              "multimodal_eu": "multimodal use by an organisation based in the EU", COMMERCIAL: "production use"}
+def use_labels() -> dict[str, str]:
+    """The uses a licence may withhold, as the knock-out names them."""
+    return {"military": _("military or defence use"), "government": _("use by a public authority"),
+            "competing_models": _("training or improving other models with its outputs"),
+            "multimodal_eu": _("multimodal use by an organisation based in the EU"), COMMERCIAL: _("production use")}
+
+
+def role_label(role: str) -> str:
+    """A company's role in the chain, in the reader's language ("sub-processor (…)" keeps the catalog's role text)."""
+    if role.startswith("sub-processor (") and role.endswith(")"):
+        return _("sub-processor (%(role)s)") % {"role": role[len("sub-processor ("):-1]}
+    return {"contracting entity": _("contracting entity"), "hosting operator": _("hosting operator"),
+            "model provider": _("model provider"), "controlling parent": _("controlling parent")}.get(role, role)
 
 
 class Establishment(Frozen):
@@ -112,15 +123,21 @@ def ownership_answer(chain: HostingChain, trusted: frozenset[str]) -> AnswerInpu
     confidence = weakest(link.confidence for link in chain.vendor)
     if entity.country not in trusted:
         return AnswerInput(criterion="A1", level=0, confidence=confidence,
-                           explanation=f"contracting entity {entity.label()} is outside the trusted jurisdictions")
+                           explanation=_("contracting entity %(entity)s is outside the trusted jurisdictions")
+                           % {"entity": entity.label()})
     untrusted = [p for p in parents if p.country not in trusted]
     if untrusted:
         names = ", ".join(p.label() for p in untrusted)
         return AnswerInput(criterion="A1", level=1, confidence=confidence,
-                           explanation=f"contracting entity {entity.label()} is trusted, but parent {names} is not")
-    top = f"ultimate parent {parents[-1].label()}" if parents else "no parent company"
-    return AnswerInput(criterion="A1", level=4, confidence=confidence,
-                       explanation=f"contracting entity {entity.label()} and {top} are trusted")
+                           explanation=_("contracting entity %(entity)s is trusted, but parent %(parents)s is not")
+                           % {"entity": entity.label(), "parents": names})
+    if parents:
+        explanation = _("contracting entity %(entity)s and ultimate parent %(parent)s are trusted") % {
+            "entity": entity.label(), "parent": parents[-1].label()}
+    else:
+        explanation = _("contracting entity %(entity)s and no parent company are trusted") % {
+            "entity": entity.label()}
+    return AnswerInput(criterion="A1", level=4, confidence=confidence, explanation=explanation)
 
 
 # --- B1 extraterritorial exposure ------------------------------------------------------------------------------------
@@ -146,20 +163,24 @@ def _exposures(holders, trusted: frozenset[str]) -> list[tuple[int, str, Confide
 
     for role, links, confidence in holders:
         holder, controllers = links[0], links[1:]
+        who = {"role": role_label(role), "holder": holder.label()}
         if _subject(holder.country, holder.laws, trusted):
-            add(0, holder.label(), f"{role} {holder.label()}: {_laws(holder)}", confidence)
+            add(0, holder.label(), _("%(role)s %(holder)s: %(laws)s") % {**who, "laws": _laws(holder)}, confidence)
             continue
         for controller in controllers:
             if _subject(controller.country, controller.laws, trusted):
                 add(1, f"{holder.label()}<{controller.label()}",
-                    f"{role} {holder.label()} is controlled by {controller.label()}: {_laws(controller)}",
+                    _("%(role)s %(holder)s is controlled by %(controller)s: %(laws)s")
+                    % {**who, "controller": controller.label(), "laws": _laws(controller)},
                     weakest([confidence, controller.confidence]))
         for company in links:
             for place in company.establishments:
                 if _subject(place.country, place.laws, trusted):
                     add(3, f"{company.label()}@{place.country}",
-                        f"{role} {holder.label()}: {company.label()} has an establishment in {place.country} "
-                        f"({place.name}) that can be ordered to produce data it controls: {_laws(place)}",
+                        _("%(role)s %(holder)s: %(company)s has an establishment in %(country)s (%(place)s) that can "
+                          "be ordered to produce data it controls: %(laws)s")
+                        % {**who, "company": company.label(), "country": place.country, "place": place.name,
+                           "laws": _laws(place)},
                         weakest([confidence, company.confidence]))
     return list(found.values())
 
@@ -167,20 +188,22 @@ def _exposures(holders, trusted: frozenset[str]) -> list[tuple[int, str, Confide
 def exposure_answer(chain: HostingChain, trusted: frozenset[str]) -> AnswerInput:
     if chain.buyer_hosted:
         subject = [link.label() for link in chain.vendor if _subject(link.country, link.laws, trusted)]
-        licensor = f"; {', '.join(subject)} is not in the data path" if subject else ""
+        explanation = _("hosted by the buyer: no company in the data path is subject to foreign access laws")
+        if subject:
+            explanation += "; " + _("%(companies)s is not in the data path") % {"companies": ", ".join(subject)}
         return AnswerInput(criterion="B1", level=4, confidence=weakest(link.confidence for link in chain.vendor),
-                           explanation=f"hosted by the buyer: no company in the data path is subject to foreign "
-                                       f"access laws{licensor}")
+                           explanation=explanation)
     holders = content_holders(chain)
     exposures = _exposures(holders, trusted)
     if not exposures:
-        return AnswerInput(criterion="B1", level=4, confidence=weakest(c for _, _, c in holders),
-                           explanation="no company that holds the content, nor any company controlling one, is "
-                                       "subject to foreign access laws or established in an untrusted jurisdiction")
-    level = min(level for level, _, _ in exposures)
+        return AnswerInput(criterion="B1", level=4, confidence=weakest(c for *_holder, c in holders),
+                           explanation=_("no company that holds the content, nor any company controlling one, is "
+                                         "subject to foreign access laws or established in an untrusted "
+                                         "jurisdiction"))
+    level = min(e[0] for e in exposures)
     worst = [(reason, confidence) for lvl, reason, confidence in exposures if lvl == level]
-    return AnswerInput(criterion="B1", level=level, confidence=weakest(c for _, c in worst),
-                       explanation="; ".join(reason for reason, _ in worst))
+    return AnswerInput(criterion="B1", level=level, confidence=weakest(c for _reason, c in worst),
+                       explanation="; ".join(reason for reason, _c in worst))
 
 
 # --- C1 data residency -----------------------------------------------------------------------------------------------
@@ -189,25 +212,28 @@ def exposure_answer(chain: HostingChain, trusted: frozenset[str]) -> AnswerInput
 def residency_answer(chain: HostingChain, trusted: frozenset[str]) -> AnswerInput:
     if chain.buyer_hosted:
         return AnswerInput(criterion="C1", level=None, buyer_controlled=True,
-                           explanation="hosted by the buyer: the buyer's own data centres decide")
+                           explanation=_("hosted by the buyer: the buyer's own data centres decide"))
     regions = sorted(set(chain.storage_regions) | set(chain.processing_regions))
     if not regions or not chain.regions_sourced:
         return AnswerInput(criterion="C1", level=None,
-                           explanation="storage and processing regions are not recorded with a source; settled by "
-                                       "the vendor's documentation of where content is stored and processed")
+                           explanation=_("storage and processing regions are not recorded with a source; settled "
+                                         "by the vendor's documentation of where content is stored and processed"))
     outside = [r for r in regions if r not in trusted]
     confidence = chain.region_confidence
     if outside:
-        where = ("stored" if set(outside) & set(chain.storage_regions) else "processed")
+        text = (_("stored in %(regions)s, outside the trusted jurisdictions")
+                if set(outside) & set(chain.storage_regions)
+                else _("processed in %(regions)s, outside the trusted jurisdictions"))
         return AnswerInput(criterion="C1", level=0, confidence=confidence,
-                           explanation=f"{where} in {', '.join(outside)}, outside the trusted jurisdictions")
+                           explanation=text % {"regions": ", ".join(outside)})
     if chain.residency_exceptions:
         return AnswerInput(criterion="C1", level=1, confidence=confidence,
-                           explanation=f"stored and processed in {', '.join(regions)} by default, with documented "
-                                       f"exceptions: {'; '.join(chain.residency_exceptions)}")
+                           explanation=_("stored and processed in %(regions)s by default, with documented "
+                                         "exceptions: %(exceptions)s")
+                           % {"regions": ", ".join(regions), "exceptions": "; ".join(chain.residency_exceptions)})
     return AnswerInput(criterion="C1", level=4, confidence=confidence,
-                       explanation=f"stored and processed only in {', '.join(regions)}, all trusted, with no "
-                                   "documented exception")
+                       explanation=_("stored and processed only in %(regions)s, all trusted, with no documented "
+                                     "exception") % {"regions": ", ".join(regions)})
 
 
 # --- D3 hosting operator ---------------------------------------------------------------------------------------------
@@ -216,25 +242,28 @@ def residency_answer(chain: HostingChain, trusted: frozenset[str]) -> AnswerInpu
 def operator_answer(chain: HostingChain, trusted: frozenset[str]) -> AnswerInput:
     if chain.buyer_hosted:
         return AnswerInput(criterion="D3", level=None, buyer_controlled=True,
-                           explanation="hosted by the buyer: the buyer's own operator decides")
+                           explanation=_("hosted by the buyer: the buyer's own operator decides"))
     operator = chain.operator[0]
     confidence = weakest(link.confidence for link in chain.operator)
     untrusted = [link for link in chain.operator if link.country not in trusted]
     if untrusted:
-        who = f"hosting operator {operator.label()}" if untrusted[0] is operator else (
-            f"hosting operator {operator.label()} with parent {untrusted[0].label()}")
+        who = (_("hosting operator %(operator)s") % {"operator": operator.label()} if untrusted[0] is operator else
+               _("hosting operator %(operator)s with parent %(parent)s")
+               % {"operator": operator.label(), "parent": untrusted[0].label()})
         regions = chain.processing_regions
         if regions and all(r in trusted for r in regions):
             return AnswerInput(criterion="D3", level=1, confidence=confidence,
-                               explanation=f"{who} is untrusted, processing in trusted regions {', '.join(regions)}")
-        return AnswerInput(criterion="D3", level=0, confidence=confidence,
-                           explanation=f"{who} is untrusted" + ("" if regions else "; processing regions unknown"))
+                               explanation=_("%(who)s is untrusted, processing in trusted regions %(regions)s")
+                               % {"who": who, "regions": ", ".join(regions)})
+        text = _("%(who)s is untrusted") if regions else _("%(who)s is untrusted; processing regions unknown")
+        return AnswerInput(criterion="D3", level=0, confidence=confidence, explanation=text % {"who": who})
     if chain.qualifications:
         return AnswerInput(criterion="D3", level=4, confidence=confidence,
-                           explanation=f"trusted operator {operator.label()} qualified "
-                                       f"{', '.join(chain.qualifications)}")
+                           explanation=_("trusted operator %(operator)s qualified %(qualifications)s")
+                           % {"operator": operator.label(), "qualifications": ", ".join(chain.qualifications)})
     return AnswerInput(criterion="D3", level=3, confidence=confidence,
-                       explanation=f"trusted operator {operator.label()}, no sovereign qualification recorded")
+                       explanation=_("trusted operator %(operator)s, no sovereign qualification recorded")
+                       % {"operator": operator.label()})
 
 
 # --- D5 model licence and origin -------------------------------------------------------------------------------------
@@ -247,42 +276,48 @@ def withheld_uses(family: ModelFamilyLink, buyer: Buyer) -> list[tuple[str, Rest
     for r in family.restrictions:
         if r.kind == "user_threshold":
             if buyer.monthly_users is not None and r.threshold is not None and buyer.monthly_users > r.threshold:
-                found.append((f"more than {r.threshold:,} monthly active users", r))
+                found.append((_("more than %(threshold)s monthly active users") % {"threshold": f"{r.threshold:,}"},
+                              r))
         elif USE_OF_RESTRICTION.get(r.kind) in uses:
-            found.append((USE_LABELS[USE_OF_RESTRICTION[r.kind]], r))
+            found.append((use_labels()[USE_OF_RESTRICTION[r.kind]], r))
     return found
 
 
 def _family_level(family: ModelFamilyLink, buyer: Buyer) -> tuple[int | None, str]:
-    who = f"{family.name} by {family.developer.label()}"
+    who = {"family": family.name, "developer": family.developer.label()}
     if not family.licence_known:
-        return None, f"{who}: licence not recorded with a source"
+        return None, _("%(family)s by %(developer)s: licence not recorded with a source") % who
     withheld = withheld_uses(family, buyer)
     if withheld:
         use, restriction = withheld[0]
-        return 0, f"{who}: the licence withholds {use} (“{restriction.clause}”)"
+        return 0, _("%(family)s by %(developer)s: the licence withholds %(use)s (“%(clause)s”)") % {
+            **who, "use": use, "clause": restriction.clause}
     if family.developer.country in buyer.trusted:
-        return 4, f"{who}: licensed for your uses, developer trusted"
+        return 4, _("%(family)s by %(developer)s: licensed for your uses, developer trusted") % who
     if family.open_weights:
-        return 2, f"{who}: licensed for your uses, open weights, developer outside the trusted jurisdictions"
-    return 1, f"{who}: licensed for your uses, closed model, developer outside the trusted jurisdictions"
+        return 2, _("%(family)s by %(developer)s: licensed for your uses, open weights, developer outside the trusted "
+                    "jurisdictions") % who
+    return 1, _("%(family)s by %(developer)s: licensed for your uses, closed model, developer outside the trusted "
+                "jurisdictions") % who
 
 
 def licence_answer(chain: HostingChain, buyer: Buyer) -> AnswerInput:
     if not chain.families:
         return AnswerInput(criterion="D5", level=None,
-                           explanation="no model family recorded for this offering; settled by the vendor's list of "
-                                       "the models it serves")
+                           explanation=_("no model family recorded for this offering; settled by the vendor's list "
+                                         "of the models it serves"))
     judged = [(family, *_family_level(family, buyer)) for family in chain.families]
     known = [(family, level, text) for family, level, text in judged if level is not None]
     if not known:
         return AnswerInput(criterion="D5", level=None,
-                           explanation="; ".join(text for _, _, text in judged))
-    best = max(level for _, level, _ in known)
+                           explanation="; ".join(j[2] for j in judged))
+    best = max(k[1] for k in known)
     chosen = [(family, text) for family, level, text in known if level == best]
     others = [text for family, level, text in judged if level != best]
-    confidence = weakest(c for family, _ in chosen for c in (family.confidence, family.developer.confidence))
-    explanation = "; ".join(text for _, text in chosen) + (f" (also offered: {'; '.join(others)})" if others else "")
+    confidence = weakest(c for family, _text in chosen for c in (family.confidence, family.developer.confidence))
+    explanation = "; ".join(text for _family, text in chosen)
+    if others:
+        explanation += " " + _("(also offered: %(others)s)") % {"others": "; ".join(others)}
     return AnswerInput(criterion="D5", level=best, confidence=confidence, explanation=explanation)
 
 

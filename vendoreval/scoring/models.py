@@ -12,6 +12,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
+from .text import _
+
 Level = Annotated[int, Field(ge=0, le=4)]
 MAX_WEIGHT = 1000.0  # weights are proportions; anything above says nothing more and risks overflow
 USES = ("military", "government", "competing_models", "multimodal_eu")  # uses a licence may withhold
@@ -32,7 +34,8 @@ class Confidence(StrEnum):
 
     @property
     def label(self) -> str:
-        return self.value.replace("_", "-")
+        return {"confirmed": _("confirmed"), "vendor_stated": _("vendor-stated"), "third_party": _("third-party"),
+                "inferred": _("inferred")}[self.value]
 
     @property
     def rank(self) -> int:

@@ -27,6 +27,7 @@ from vendoreval.scoring.models import (
     WeightFlip,
 )
 from vendoreval.scoring.numbers import percent
+from vendoreval.scoring.text import _, ngettext, thousands_mark
 
 ROBUST_ACCEPTABILITY = 0.75  # the leader must rank first in at least this share of the weight samples
 ROBUST_FLIP_POINTS = 10.0  # and no single area weight may flip the winner within this many percentage points
@@ -63,7 +64,7 @@ def analyse_sensitivity(
             leader=None,
             flip=None,
             robust=False,
-            verdict="No offering passes the knock-outs, so there is no recommendation to test.",
+            verdict=_("No offering passes the knock-outs, so there is no recommendation to test."),
         )
 
     scores = np.array([[area.score for area in result.areas] for result in ranking], dtype=float)  # offerings x areas
@@ -193,28 +194,35 @@ def _verdict(
 ) -> str:
     leader = ranking[0].name
     if len(ranking) == 1:
-        return f"Robust: {leader} is the only offering that passes the knock-outs."
-    first = f"{leader} ranks first in {_share(share)} of {samples:,} weight sample{'s' if samples != 1 else ''}"
+        return _("Robust: %(leader)s is the only offering that passes the knock-outs.") % {"leader": leader}
+    first = ngettext("%(leader)s ranks first in %(share)s of %(samples)s weight sample",
+                     "%(leader)s ranks first in %(share)s of %(samples)s weight samples", samples) % {
+        "leader": leader, "share": _share(share), "samples": _thousands(samples)}
     if flip is None:
         return (
-            f"Robust: {first}, and no change to a single area weight changes the winner."
+            _("Robust: %(first)s, and no change to a single area weight changes the winner.")
             if robust
-            else f"Not robust: {first}, although no change to a single area weight changes the winner."
-        )
+            else _("Not robust: %(first)s, although no change to a single area weight changes the winner.")
+        ) % {"first": first}
     area = next(a.name for a in checklist.areas if a.key == flip.area)
     before, after = _weights(flip.from_weight, flip.to_weight)
+    values = {"first": first, "area": area, "before": before, "after": after}
     if robust:
-        return f"Robust: {first}; {area} would have to move from {before} to {after} to change the winner."
+        return _("Robust: %(first)s; %(area)s would have to move from %(before)s to %(after)s to change the "
+                 "winner.") % values
     challenger = next(r for r in ranking if r.key == flip.new_winner)
+    values["challenger"] = challenger.name
     if flip.to_weight == flip.from_weight:
         # tied on fit, the tie-break kept the leader: the challenger wins as soon as its stronger area counts more
         stronger = _area_score(challenger, flip.area) > _area_score(ranking[0], flip.area)
         return (
-            f"Not robust: {first}; it is tied on fit with {challenger.name}, "
-            f"and the slightest {'increase' if stronger else 'decrease'} of {area} would make {challenger.name} "
-            "the winner."
-        )
-    return f"Not robust: {first}; moving {area} from {before} to {after} would make {challenger.name} the winner."
+            _("Not robust: %(first)s; it is tied on fit with %(challenger)s, and the slightest increase of %(area)s "
+              "would make %(challenger)s the winner.") if stronger else
+            _("Not robust: %(first)s; it is tied on fit with %(challenger)s, and the slightest decrease of %(area)s "
+              "would make %(challenger)s the winner.")
+        ) % values
+    return _("Not robust: %(first)s; moving %(area)s from %(before)s to %(after)s would make %(challenger)s the "
+             "winner.") % values
 
 
 def _area_score(result: OfferingResult, area: str) -> float:
@@ -222,17 +230,21 @@ def _area_score(result: OfferingResult, area: str) -> float:
 
 
 def _share(share: float) -> str:
-    text = percent(share)
-    if text == "100%" and share < 1:
-        return "over 99%"
-    if text == "0%" and share > 0:
-        return "under 1%"
-    return text
+    if share < 1 and percent(share) == percent(1):
+        return _("over %(share)s") % {"share": percent(0.99)}
+    if share > 0 and percent(share) == percent(0):
+        return _("under %(share)s") % {"share": percent(0.01)}
+    return percent(share)
+
+
+def _thousands(n: int) -> str:
+    """2000 -> "2,000" in English, "2 000" in French, "2.000" in German."""
+    return f"{n:,}".replace(",", thousands_mark())
 
 
 def _weights(before: float, after: float) -> tuple[str, str]:
     for decimals in (0, 1, 2):
-        texts = (f"{before:.{decimals}f}%", f"{after:.{decimals}f}%")
+        texts = (percent(before / 100, decimals), percent(after / 100, decimals))
         if texts[0] != texts[1]:
             return texts
     return texts
