@@ -214,13 +214,14 @@ def evaluation_outcome(evaluation: Evaluation, context: EvaluationContext, *, sa
     """The evaluation scored against every offering its organisation sees, computed once per state.
 
     The state is the evaluation's own version (its last change), the catalog revision, the organisation's private
-    offerings, the checklist, the number of sensitivity samples and the day (which decides what is stale; a report
-    passes its snapshot date). Any write to one of them gives a new key, so a cached outcome is never stale; old keys
-    fall out of the (per process) cache.
+    offerings, the checklist, the number of sensitivity samples, the day (which decides what is stale; a report
+    passes its snapshot date) and the language its sentences are written in (the context's). Any write to one of
+    them gives a new key, so a cached outcome is never stale; old keys fall out of the (per process) cache.
     """
     today = today or timezone.localdate()
     key = (evaluation.pk, evaluation.updated_at, evaluation.checklist_id,
-           evaluation.organisation.private_catalog_version, latest_revision_number(), samples, today)
+           evaluation.organisation.private_catalog_version, latest_revision_number(), samples, today,
+           context.language)
     with _outcomes_lock:
         if key in _outcomes:
             _outcomes.move_to_end(key)
