@@ -85,11 +85,12 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "vendoreval.accounts.context_processors.membership",
             ],
-            "builtins": ["vendoreval.evaluations.templatetags.evaluation_tags"],
+            "builtins": ["vendoreval.evaluations.templatetags.evaluation_tags", "django.templatetags.i18n"],
         },
     },
 ]
@@ -112,6 +113,9 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# A catalog change reason is written by an editor and may run past 100 characters (the
+# admin accepts 500); simple-history keeps it in a text column instead of varchar(100).
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
