@@ -32,4 +32,13 @@
       : "the server answered " + status;
     markFailed(event, "Not saved: " + why + ". Your answer is kept here.");
   });
+
+  // A select marked data-submit-on-change (the language choices) submits its form when changed; without this file
+  // the form's own button does the same.
+  document.addEventListener("change", function (event) {
+    var select = event.target;
+    if (select && select.matches && select.matches("select[data-submit-on-change]") && select.form) {
+      select.form.requestSubmit ? select.form.requestSubmit() : select.form.submit();
+    }
+  });
 })();

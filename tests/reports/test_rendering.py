@@ -13,7 +13,7 @@ from vendoreval.reports import rendering
 
 @pytest.fixture
 def tiny_snapshot():
-    return SimpleNamespace(date=dt.date(2026, 11, 25), canonical=b"{}", document_id="VE-000000000000",
+    return SimpleNamespace(date=dt.date(2026, 11, 25), canonical=b"{}", document_id="VE-000000000000-EN", language="en",
                            fingerprint="0" * 64)
 
 

@@ -130,14 +130,14 @@ def test_a_failed_rendering_is_reported_clearly_and_can_be_retried(client, viewe
     assert report.status == "ready" and report.error == ""
 
 
-def test_download_is_an_attachment_named_after_the_evaluation_and_date(client, viewer, evaluation, context):
+def test_download_is_an_attachment_named_after_the_evaluation_date_and_language(client, viewer, evaluation, context):
     client.force_login(viewer)
     snapshot = report_snapshot(evaluation=evaluation, context=context)
     generate(client, evaluation)
     response = client.get(url("evaluation-report-download", evaluation))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    name = f"{evaluation.slug}-{snapshot.date.isoformat()}.pdf"
+    name = f"{evaluation.slug}-{snapshot.date.isoformat()}-en.pdf"
     assert response["Content-Disposition"] == f'attachment; filename="{name}"'
     body = b"".join(response.streaming_content)
     assert body.startswith(b"%PDF-")
@@ -149,7 +149,8 @@ def test_downloading_a_report_not_generated_yet_leads_to_the_report_page_and_wri
     client.force_login(viewer)
     with counting_renders() as render:
         response = client.get(url("evaluation-report-download", evaluation))
-    assert response.status_code == 302 and response["Location"] == url("evaluation-report", evaluation)
+    assert response.status_code == 302
+    assert response["Location"] == url("evaluation-report", evaluation) + "?language=en"
     assert render.call_count == 0
     assert not Report.objects.exists() and not AuditEvent.objects.filter(action="report_generated").exists()
     assert "Generate the PDF" in client.get(response["Location"]).content.decode()

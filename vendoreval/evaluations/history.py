@@ -17,6 +17,8 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.conf import settings
+
 BURST_GAP = dt.timedelta(minutes=30)
 TEXT_LIMIT = 80  # long texts (use cases, reasons) are shown up to this many characters
 
@@ -243,6 +245,9 @@ def describe_action(event: Mapping[str, Any]) -> Change:
         return Change("Took the evaluation out of the archive")
     if action == "duplicated":
         return Change(f"Duplicated it as {_text(new)}" if new else "Duplicated it", note)
+    if action == "report_language":
+        names = dict(settings.LANGUAGES)
+        return Change(f"Report language: {names.get(event.get('old_value'), '—')} → {names.get(new, new)}")
     return Change(" ".join(p for p in (action.replace("_", " ").capitalize(), event.get("field", "")) if p), note)
 
 

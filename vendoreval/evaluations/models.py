@@ -25,6 +25,9 @@ class Evaluation(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     checklist = models.ForeignKey("checklist.ChecklistVersion", on_delete=models.PROTECT, related_name="evaluations")
+    report_language = models.CharField(max_length=8, choices=settings.LANGUAGES, default="en",
+                                       help_text="The language reports are written in unless asked otherwise (the "
+                                                 "author's language when the evaluation was started)")
 
     # The questionnaire. Empty means "not answered yet".
     sector = models.CharField(max_length=40, blank=True)

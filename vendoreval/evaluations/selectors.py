@@ -10,7 +10,7 @@ from .models import AuditEvent, Evaluation
 from .questionnaire import progress
 
 # Audit actions that change nothing in the evaluation's answers (not a "last change")
-NOT_CHANGES = ("report_generated", "archived", "unarchived", "duplicated")
+NOT_CHANGES = ("report_generated", "archived", "unarchived", "duplicated", "report_language")
 
 
 def evaluations_for_user(user) -> QuerySet[Evaluation]:

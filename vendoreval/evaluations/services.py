@@ -13,8 +13,9 @@ import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from pydantic import ValidationError
 
 from vendoreval.accounts.models import Organisation
@@ -37,6 +38,12 @@ from .rules import EffectiveMustHave
 
 
 @transaction.atomic
+def report_language_of(language: str | None) -> str:
+    """The report language for a page language ("fr-ch" -> "fr"); English when it is not one of the app's."""
+    code = (language or "en").split("-")[0]
+    return code if code in {c for c, _ in settings.LANGUAGES} else "en"
+
+
 def evaluation_create(*, organisation: Organisation, name: str, actor, context: EvaluationContext) -> Evaluation:
     name = clean_text("name", name, max_length=NAME_MAX)
     if not name:
@@ -46,6 +53,7 @@ def evaluation_create(*, organisation: Organisation, name: str, actor, context: 
     def create(slug: str) -> Evaluation:
         return Evaluation.objects.create(
             organisation=organisation, name=name, slug=slug, created_by=actor, checklist=context.checklist,
+            report_language=report_language_of(translation.get_language()),
             trusted_countries=list(context.default_trusted),
             acceptable_modes=[value for value, _ in context.mode_choices],
             area_weights=dict(preset["weights"]) if preset else {a.key: 1 for a in context.spec.areas},
@@ -57,6 +65,18 @@ def evaluation_create(*, organisation: Organisation, name: str, actor, context: 
         taken=lambda slug: Evaluation.objects.filter(organisation=organisation, slug=slug).exists())
     AuditEvent.objects.create(evaluation=evaluation, actor=actor, action="created", new_value=name)
     return evaluation
+
+
+def evaluation_report_language(*, evaluation: Evaluation, language: str, actor) -> bool:
+    """Make `language` the evaluation's report language. Not a change of the evaluation's content: its last-change
+    time (and so its report snapshot) stays as it is; the choice is recorded. True when it changed."""
+    changed = Evaluation.objects.filter(pk=evaluation.pk).exclude(report_language=language).update(
+        report_language=language)
+    if changed:
+        AuditEvent.objects.create(evaluation=evaluation, actor=actor, action="report_language",
+                                  old_value=evaluation.report_language, new_value=language)
+        evaluation.report_language = language
+    return bool(changed)
 
 
 # --- manage: duplicate, archive, delete ------------------------------------------------------------------------------

@@ -445,10 +445,26 @@ def history_labels(data: dict) -> Labels:
                      **{k: v for k, v in data["requirements"].get("names", {}).items() if k in LABEL_NAMES}})
 
 
+def checklist_in(checklist: dict, language: str) -> dict:
+    """The snapshot's checklist with its names, titles, questions and ladders in `language` (its translations are
+    part of the checklist data the snapshot keeps)."""
+    if language == "en":
+        return checklist
+
+    def item(entry: dict, fields: tuple[str, ...]) -> dict:
+        translated = (entry.get("translations") or {}).get(language, {})
+        return {**entry, **{f: translated[f] for f in fields if translated.get(f)}}
+
+    return {**checklist,
+            "csf_objectives": [item(o, ("name",)) for o in checklist["csf_objectives"]],
+            "areas": [item(a, ("name",)) for a in checklist["areas"]],
+            "criteria": [item(c, ("title", "question", "levels")) for c in checklist["criteria"]]}
+
+
 def report_document(snapshot: ReportSnapshot) -> dict:
-    """Everything the report template needs, from the snapshot."""
-    data = upgrade(snapshot.data)
-    checklist = data["checklist"]
+    """Everything the report template needs, from the snapshot, in the snapshot's language."""
+    data = upgrade(snapshot.localized)
+    data["checklist"] = checklist = checklist_in(data["checklist"], snapshot.language)
     criteria = {c["key"]: c for c in checklist["criteria"]}
     objective_names = {o["key"]: o["name"] for o in checklist["csf_objectives"]}
     area_names = {a["key"]: a["name"] for a in checklist["areas"]}

@@ -22,6 +22,9 @@ class Report(models.Model):
     basis = models.CharField(max_length=64, blank=True, help_text="SHA-256 of the snapshot without its 'changes "
                                                                   "since the previous report' part")
     document_id = models.CharField(max_length=40)
+    language = models.CharField(max_length=8, choices=settings.LANGUAGES, default="en",
+                                help_text="The language the document is written in (one snapshot, one document per "
+                                          "language)")
     snapshot_date = models.DateField(null=True, blank=True)
     snapshot = models.TextField(blank=True,
                                 help_text="Canonical JSON of the evaluation snapshot (SHA-256 = fingerprint)")
@@ -43,7 +46,8 @@ class Report(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        constraints = [models.UniqueConstraint(fields=["evaluation", "fingerprint"], name="one_report_per_snapshot")]
+        constraints = [models.UniqueConstraint(fields=["evaluation", "fingerprint", "language"],
+                                               name="one_report_per_snapshot_and_language")]
 
     def __str__(self) -> str:
         return f"{self.document_id} ({self.get_status_display()})"
@@ -51,7 +55,7 @@ class Report(models.Model):
     @property
     def download_name(self) -> str:
         date = self.snapshot_date.isoformat() if self.snapshot_date else "undated"
-        return f"{self.evaluation.slug}-{date}.pdf"
+        return f"{self.evaluation.slug}-{date}-{self.language}.pdf"
 
     @property
     def pending(self) -> bool:

@@ -14,6 +14,7 @@ import zlib
 
 import pydyf
 from django.template.loader import render_to_string
+from django.utils import translation
 from weasyprint import HTML, Attachment
 from weasyprint.urls import FatalURLFetchingError
 
@@ -34,11 +35,12 @@ class ReportRenderError(Exception):
 
 
 def report_html(snapshot: ReportSnapshot, *, stylesheet_href: str = STYLESHEET, preview: dict | None = None) -> str:
-    """The report as an HTML document. For the PDF the stylesheet is relative to the asset folder; the preview passes
-    the static URL and links back to the app."""
-    context = report_document(snapshot)
-    context.update({"stylesheet_href": stylesheet_href, "preview": preview})
-    return render_to_string(TEMPLATE, context)
+    """The report as an HTML document in the snapshot's language. For the PDF the stylesheet is relative to the asset
+    folder; the preview passes the static URL and links back to the app."""
+    with translation.override(snapshot.language):
+        context = report_document(snapshot)
+        context.update({"stylesheet_href": stylesheet_href, "preview": preview, "language": snapshot.language})
+        return render_to_string(TEMPLATE, context)
 
 
 def _finish(document, pdf) -> None:
@@ -92,7 +94,7 @@ def render_pdf(snapshot: ReportSnapshot, *, fetcher: ReportAssetFetcher | None =
         with _collector_paused():
             pdf = HTML(string=html, base_url=fetcher.base_url, url_fetcher=fetcher).write_pdf(
                 pdf_variant=PDF_VARIANT, pdf_tags=True, attachments=[attachment],
-                pdf_identifier=snapshot.fingerprint[:32].encode("ascii"), finisher=_finish)
+                pdf_identifier=f"{snapshot.fingerprint[:29]}-{snapshot.language}".encode("ascii"), finisher=_finish)
     except FatalURLFetchingError as exc:  # a BaseException in WeasyPrint; make it an ordinary, reportable error
         raise ReportRenderError(f"The report tried to load a resource that is not one of its own assets: "
                                 f"{', '.join(fetcher.refused) or exc}") from None

@@ -26,15 +26,16 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from vendoreval.evaluations.context import EvaluationContext
 from vendoreval.evaluations.models import AuditEvent, Evaluation
+from vendoreval.evaluations.services import report_language_of
 
 from . import rendering
 from .changes import SnapshotChanges, snapshot_changes
 from .models import Report
-from .snapshot import ReportSnapshot, report_snapshot
+from .snapshot import ReportSnapshot, localized, report_snapshot
 from .storage import report_file_name
 
 logger = logging.getLogger(__name__)
@@ -56,11 +57,14 @@ def report_lost(report: Report, now: dt.datetime | None = None) -> bool:
     return beat is None or (now or timezone.now()) - beat > lease()
 
 
-def report_current(*, evaluation: Evaluation, context: EvaluationContext | None = None
+def report_current(*, evaluation: Evaluation, context: EvaluationContext | None = None, language: str | None = None
                    ) -> tuple[ReportSnapshot, Report | None]:
-    """The evaluation's snapshot as of now, and the report already made (or being made) from it, if any."""
-    snapshot = report_snapshot(evaluation=evaluation, context=context)
-    report = Report.objects.filter(evaluation=evaluation, fingerprint=snapshot.fingerprint).first()
+    """The evaluation's snapshot as of now, read in `language` (the evaluation's report language by default), and
+    the report already made (or being made) from it in that language, if any."""
+    snapshot = report_snapshot(evaluation=evaluation, context=context).in_language(
+        language or evaluation.report_language)
+    report = Report.objects.filter(evaluation=evaluation, fingerprint=snapshot.fingerprint,
+                                   language=snapshot.language).first()
     return snapshot, report
 
 
@@ -69,16 +73,17 @@ def report_is_stored(report: Report) -> bool:
 
 
 def report_get_or_create(*, evaluation: Evaluation, snapshot: ReportSnapshot, actor=None) -> Report:
-    """The report row for this snapshot; a ready report whose file has gone missing is queued again."""
+    """The report row for this snapshot in its language; a ready report whose file has gone missing is queued
+    again."""
     defaults = {"document_id": snapshot.document_id, "snapshot_date": snapshot.date,
                 "basis": snapshot.data.get("basis", ""),
                 "snapshot": snapshot.canonical.decode("utf-8"), "requested_by": actor}
+    identity = {"evaluation": evaluation, "fingerprint": snapshot.fingerprint, "language": snapshot.language}
     try:
         with transaction.atomic():
-            report, _ = Report.objects.get_or_create(evaluation=evaluation, fingerprint=snapshot.fingerprint,
-                                                     defaults=defaults)
+            report, _ = Report.objects.get_or_create(**identity, defaults=defaults)
     except IntegrityError:  # a concurrent request created it first
-        report = Report.objects.get(evaluation=evaluation, fingerprint=snapshot.fingerprint)
+        report = Report.objects.get(**identity)
     if report.status == Report.Status.READY and not report_is_stored(report):
         Report.objects.filter(pk=report.pk, status=Report.Status.READY).update(
             status=Report.Status.QUEUED, file="", task_id="", attempts=0)
@@ -148,11 +153,14 @@ def report_reap_lost(*, now: dt.datetime | None = None, report_ids: list[int] | 
     return changed
 
 
-def report_request(*, evaluation: Evaluation, actor=None, context: EvaluationContext | None = None) -> Report:
-    """Ask for the report of the evaluation as it is now: queue a background render unless it exists or is underway.
+def report_request(*, evaluation: Evaluation, actor=None, context: EvaluationContext | None = None,
+                   language: str | None = None) -> Report:
+    """Ask for the report of the evaluation as it is now, in `language` (the evaluation's report language by
+    default): queue a background render unless it exists or is underway.
 
     A failed report is queued again (the user asked to retry); a render whose worker died is taken over."""
-    snapshot = report_snapshot(evaluation=evaluation, context=context)
+    snapshot = report_snapshot(evaluation=evaluation, context=context).in_language(
+        language or evaluation.report_language)
     report = report_get_or_create(evaluation=evaluation, snapshot=snapshot, actor=actor)
     if report_lost(report):
         report_reap_lost(report_ids=[report.pk])
@@ -223,11 +231,11 @@ def report_render(*, report: Report, actor=None) -> Report:
     mine = Report.objects.filter(pk=report.pk, status=Report.Status.RUNNING, attempts=attempt)
     try:
         with _heartbeat(report, attempt):
-            snapshot = ReportSnapshot.from_json(report.snapshot)
+            snapshot = ReportSnapshot.from_json(report.snapshot, report.language)
             if snapshot.fingerprint != report.fingerprint:
                 raise rendering.ReportRenderError("The stored snapshot does not match the report's fingerprint.")
             pdf = rendering.render_pdf(snapshot)
-        name = report_file_name(report.fingerprint)
+        name = report_file_name(report.fingerprint, report.language)
         storage = report.file.storage
         if storage.exists(name):  # left over from an earlier attempt: replace, never keep a suffixed copy
             storage.delete(name)
@@ -252,12 +260,14 @@ def report_render(*, report: Report, actor=None) -> Report:
     return report
 
 
-def report_ensure(*, evaluation: Evaluation, actor=None, context: EvaluationContext | None = None
-                  ) -> tuple[Report, bool]:
-    """The stored report of the evaluation as it is now, rendering it here if needed (download link, command line).
+def report_ensure(*, evaluation: Evaluation, actor=None, context: EvaluationContext | None = None,
+                  language: str | None = None) -> tuple[Report, bool]:
+    """The stored report of the evaluation as it is now, in `language` (the evaluation's report language by
+    default), rendering it here if needed (command line).
 
     Returns (report, rendered_now). The report is not ready when another process is rendering it right now."""
-    snapshot = report_snapshot(evaluation=evaluation, context=context)
+    snapshot = report_snapshot(evaluation=evaluation, context=context).in_language(
+        language or evaluation.report_language)
     report = report_get_or_create(evaluation=evaluation, snapshot=snapshot, actor=actor)
     if report_is_stored(report):
         return report, False
@@ -266,7 +276,9 @@ def report_ensure(*, evaluation: Evaluation, actor=None, context: EvaluationCont
 
 
 def changes_since(report: Report, evaluation: Evaluation) -> SnapshotChanges:
-    """What changed between a stored report and the evaluation as it would be scored now."""
-    old = json.loads(report.snapshot)
+    """What changed between a stored report and the evaluation as it would be scored now, told in the reader's
+    language."""
+    language = report_language_of(translation.get_language())
+    old = localized(json.loads(report.snapshot), language)
     now = report_snapshot(evaluation=evaluation, detail=tuple(old["shortlist"]["keys"]), with_changes=False)
-    return snapshot_changes(old, now.data, since_document=report.document_id)
+    return snapshot_changes(old, now.in_language(language).localized, since_document=report.document_id)

@@ -19,7 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from vendoreval.catalog.exporter import checklist_data
 from vendoreval.catalog.models import Company, Evidence, Subprocessor
@@ -31,36 +31,100 @@ from vendoreval.evaluations.services import Outcome, evaluation_outcome
 from vendoreval.plain import plain
 
 SNAPSHOT_FORMAT = "vendoreval-report-snapshot"
-SNAPSHOT_VERSION = 4  # bump when the report's content or layout changes: stored PDFs are keyed by the fingerprint
+SNAPSHOT_VERSION = 5  # bump when the report's content or layout changes: stored PDFs are keyed by the fingerprint
 SENSITIVITY_SAMPLES = 2000
 DEFAULT_SHORTLIST_SIZE = 3
-# Generating a report, archiving and duplicating change nothing the report shows: they must not change its snapshot.
-HIDDEN_HISTORY = {"report_generated", "archived", "unarchived", "duplicated"}
+# Generating a report, choosing its language, archiving and duplicating change nothing the report shows: they must not
+# change its snapshot.
+HIDDEN_HISTORY = {"report_generated", "archived", "unarchived", "duplicated", "report_language"}
+
+
+REPORT_LANGUAGES = ("en", "fr", "de")
 
 
 @dataclasses.dataclass(frozen=True)
 class ReportSnapshot:
+    """The snapshot (language-neutral: its canonical JSON holds the English text and, under `translations`, every
+    sentence the app wrote in French and German) and the language a report of it is read in."""
+
     data: dict[str, Any]
     canonical: bytes  # canonical JSON of `data`
     fingerprint: str  # SHA-256 of `canonical`, hex
-    document_id: str
     date: dt.date
+    language: str = "en"  # not part of the snapshot: the same snapshot makes one document per language
+
+    @property
+    def document_id(self) -> str:
+        return document_id_for(self.fingerprint, self.language)
 
     @classmethod
-    def from_data(cls, data: dict[str, Any]) -> ReportSnapshot:
+    def from_data(cls, data: dict[str, Any], language: str = "en") -> ReportSnapshot:
         canonical = canonical_json(data)
         fingerprint = hashlib.sha256(canonical).hexdigest()
         plain = json.loads(canonical)
-        return cls(data=plain, canonical=canonical, fingerprint=fingerprint, document_id=document_id_for(fingerprint),
-                   date=dt.date.fromisoformat(plain["snapshot_date"]))
+        return cls(data=plain, canonical=canonical, fingerprint=fingerprint,
+                   date=dt.date.fromisoformat(plain["snapshot_date"]), language=language)
 
     @classmethod
-    def from_json(cls, canonical: str | bytes) -> ReportSnapshot:
-        return cls.from_data(json.loads(canonical))
+    def from_json(cls, canonical: str | bytes, language: str = "en") -> ReportSnapshot:
+        return cls.from_data(json.loads(canonical), language)
+
+    def in_language(self, language: str) -> ReportSnapshot:
+        if language not in REPORT_LANGUAGES:
+            raise ValueError(f"reports are written in {', '.join(REPORT_LANGUAGES)}, not {language!r}")
+        return dataclasses.replace(self, language=language)
+
+    @property
+    def localized(self) -> dict[str, Any]:
+        """The snapshot's data with the app's sentences in the document's language."""
+        return localized(self.data, self.language)
 
 
-def document_id_for(fingerprint: str) -> str:
-    return f"VE-{fingerprint[:12].upper()}"
+def document_id_for(fingerprint: str, language: str = "en") -> str:
+    """VE-<first 12 hex digits of the fingerprint>-<language>: one snapshot, one document per language."""
+    return f"VE-{fingerprint[:12].upper()}-{language.upper()}"
+
+
+# --- the app's sentences in other languages ------------------------------------------------------------------------
+
+
+def _translated_texts(english: Any, other: Any, path: str = "") -> dict[str, str]:
+    """Every string of `other` that differs from `english` at the same place, by its path ("results/ranking/0/...").
+    Both were built from the same inputs in two languages, so they have the same shape."""
+    found: dict[str, str] = {}
+    if isinstance(english, dict) and isinstance(other, dict):
+        if set(english) != set(other):
+            raise ValueError(f"the snapshot's shape depends on the language at {path or '/'}")
+        for key in english:
+            found.update(_translated_texts(english[key], other[key], f"{path}/{key}"))
+    elif isinstance(english, list) and isinstance(other, list):
+        if len(english) != len(other):
+            raise ValueError(f"the snapshot's shape depends on the language at {path}")
+        for i, (a, b) in enumerate(zip(english, other, strict=True)):
+            found.update(_translated_texts(a, b, f"{path}/{i}"))
+    elif english != other:
+        if not isinstance(other, str):
+            raise ValueError(f"a value other than text depends on the language at {path}")
+        found[path] = other
+    return found
+
+
+def localized(data: dict[str, Any], language: str) -> dict[str, Any]:
+    """`data` with the sentences of `language` put in place (the English data itself for English)."""
+    texts = (data.get("translations") or {}).get(language)
+    if not texts:
+        return data
+    result = copy.deepcopy(data)
+    for path, text in texts.items():
+        *parents, last = path.strip("/").split("/")
+        node: Any = result
+        for part in parents:
+            node = node[int(part)] if isinstance(node, list) else node[part]
+        if isinstance(node, list):
+            node[int(last)] = text
+        else:
+            node[last] = text
+    return result
 
 
 # --- older snapshots ---------------------------------------------------------------------------------------------
@@ -206,18 +270,40 @@ def report_snapshot(*, evaluation: Evaluation, context: EvaluationContext | None
                     detail: tuple[str, ...] = (), with_changes: bool = True) -> ReportSnapshot:
     """Score the evaluation as of its snapshot date and freeze everything the report shows.
 
+    The snapshot is built in English and again in each other report language; the sentences that differ are kept
+    under `translations`, so one snapshot (one fingerprint) serves the report in every language.
+
     `detail` adds offerings whose answers and sources are kept besides the shortlist's (to compare with an earlier
     report's shortlist). With `with_changes`, the snapshot also says what changed since the previous stored report
     of a different basis (the snapshot without this part), so that section is stable once that report exists.
     """
-    context = context or evaluation_context(evaluation.checklist)
+    checklist = context.checklist if context is not None else evaluation.checklist
     day = snapshot_date(evaluation)
+    bodies = {}
+    for language in REPORT_LANGUAGES:
+        with translation.override(language):
+            bodies[language] = _snapshot_body(evaluation, evaluation_context(checklist), day, detail)
+    if with_changes:
+        basis = hashlib.sha256(canonical_json(bodies["en"])).hexdigest()
+        for language, body in bodies.items():
+            body["basis"] = basis
+            with translation.override(language):
+                body["changes_since"] = _changes_since_previous(evaluation, body, language)
+    data = bodies["en"]
+    data["translations"] = {language: _translated_texts(json.loads(canonical_json(data)),
+                                                        json.loads(canonical_json(bodies[language])))
+                            for language in REPORT_LANGUAGES if language != "en"}
+    return ReportSnapshot.from_data(data)
+
+
+def _snapshot_body(evaluation: Evaluation, context: EvaluationContext, day: dt.date, detail: tuple[str, ...]) -> dict:
+    """Everything the report shows, with the app's sentences in the active language."""
     outcome = evaluation_outcome(evaluation, context, samples=SENSITIVITY_SAMPLES, today=day)
     shortlist, source = shortlist_of(evaluation, outcome)
     detailed = list(dict.fromkeys([*shortlist, *(k for k in detail if k in outcome.offerings)]))
     profiles = [outcome.offerings[k] for k in detailed]
     chain_evidence = _chain_evidence(profiles)
-    data = {
+    return {
         "format": SNAPSHOT_FORMAT, "version": SNAPSHOT_VERSION,
         "snapshot_date": day,
         "organisation": {"name": evaluation.organisation.name, "slug": evaluation.organisation.slug},
@@ -236,14 +322,11 @@ def report_snapshot(*, evaluation: Evaluation, context: EvaluationContext | None
         "offerings": {p.offering.key: _offering(p, chain_evidence) for p in profiles},
         "history": _history(evaluation),
     }
-    if with_changes:
-        data["basis"] = hashlib.sha256(canonical_json(data)).hexdigest()
-        data["changes_since"] = _changes_since_previous(evaluation, data)
-    return ReportSnapshot.from_data(data)
 
 
-def _changes_since_previous(evaluation: Evaluation, data: dict) -> dict | None:
-    """What changed since the latest stored report of this evaluation made from a different basis."""
+def _changes_since_previous(evaluation: Evaluation, data: dict, language: str = "en") -> dict | None:
+    """What changed since the latest stored report of this evaluation made from a different basis, told in
+    `language` (the earlier report's snapshot read in that language too)."""
     from .changes import snapshot_changes  # changes.py reads snapshots with this module's `upgrade`
     from .models import Report
 
@@ -251,6 +334,6 @@ def _changes_since_previous(evaluation: Evaluation, data: dict) -> dict | None:
                 .exclude(basis=data["basis"]).exclude(snapshot="").order_by("-created_at", "-pk").first())
     if previous is None:
         return None
-    changes = snapshot_changes(json.loads(previous.snapshot), json.loads(canonical_json(data)),
-                               since_document=previous.document_id)
+    changes = snapshot_changes(localized(json.loads(previous.snapshot), language),
+                               json.loads(canonical_json(data)), since_document=previous.document_id)
     return changes.as_data()

@@ -28,6 +28,7 @@ def report_store() -> ReportStore:
     return ReportStore()
 
 
-def report_file_name(fingerprint: str) -> str:
-    """Stored PDFs are keyed by the snapshot fingerprint (two-level fan-out keeps directories small)."""
-    return f"{fingerprint[:2]}/{fingerprint}.pdf"
+def report_file_name(fingerprint: str, language: str = "en") -> str:
+    """Stored PDFs are keyed by the snapshot fingerprint and the language (two-level fan-out keeps directories
+    small)."""
+    return f"{fingerprint[:2]}/{fingerprint}-{language}.pdf"

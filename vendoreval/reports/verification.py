@@ -17,11 +17,12 @@ from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
 from .rendering import ATTACHMENT_NAME
-from .snapshot import SNAPSHOT_FORMAT, document_id_for
+from .snapshot import SNAPSHOT_FORMAT
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 FINGERPRINT = re.compile(r"SHA-256 ([0-9a-f]{64})")
-DOCUMENT_ID = re.compile(r"document (VE-[0-9A-F]{12})")
+# "VE-" and the fingerprint's first 12 hex digits, then the language (reports before languages had none)
+DOCUMENT_ID = re.compile(r"\b(VE-([0-9A-F]{12})(?:-(EN|FR|DE))?)\b")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -67,7 +68,8 @@ def verify_pdf(content: bytes) -> Verification:
         snapshot = json.loads(raw)
     except ValueError:
         snapshot = None
-    if actual != stated.group(1) or document_id != document_id_for(stated.group(1)):
+    same_document = stated_id is not None and stated_id.group(2) == stated.group(1)[:12].upper()
+    if actual != stated.group(1) or not same_document:
         return Verification(False, "Altered: the embedded snapshot does not match the fingerprint the document "
                                    "states. The file was changed after it was produced.",
                             document_id, stated.group(1), actual)

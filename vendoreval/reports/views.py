@@ -3,6 +3,7 @@ reports: generating changes nothing in the evaluation, so every view here needs 
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
@@ -13,10 +14,12 @@ from django.views.decorators.vary import vary_on_headers
 from vendoreval.accounts.access import organisation_access
 from vendoreval.evaluations.access import VIEW, evaluation_access
 from vendoreval.evaluations.models import Evaluation
+from vendoreval.evaluations.services import evaluation_report_language
 
 from . import services
 from .models import Report
 from .rendering import report_html
+from .snapshot import REPORT_LANGUAGES
 from .tasks import generate_report
 from .verification import MAX_UPLOAD_BYTES, verify_pdf
 
@@ -36,10 +39,17 @@ def _task_failed(report: Report) -> bool:
     return getattr(result, "status", None) == "FAILED"
 
 
-def _status_context(evaluation: Evaluation, report: Report | None) -> dict:
+def _language(request: HttpRequest, evaluation: Evaluation, data) -> str:
+    """The report language asked for (`language` in the query or the form), else the evaluation's."""
+    code = data.get("language", "")
+    return code if code in REPORT_LANGUAGES else evaluation.report_language
+
+
+def _status_context(evaluation: Evaluation, report: Report | None, language: str) -> dict:
     return {"evaluation": evaluation, "report": report, "stalled": bool(report and services.report_lost(report)),
             "lost": bool(report and _task_failed(report)),
-            "stored": bool(report and services.report_is_stored(report))}
+            "stored": bool(report and services.report_is_stored(report)), "language": language,
+            "languages": [(code, name) for code, name in settings.LANGUAGES if code in REPORT_LANGUAGES]}
 
 
 def _file_response(report: Report) -> FileResponse:
@@ -53,19 +63,24 @@ def _file_response(report: Report) -> FileResponse:
 @require_http_methods(["GET", "POST"])
 @vary_on_headers("HX-Request")  # a generation request from htmx gets the status fragment, others a redirect
 def report_page(request: HttpRequest, evaluation: Evaluation) -> HttpResponse:
-    """GET: what the report of the evaluation as it is now contains, and its status. POST: generate it."""
+    """GET: what the report of the evaluation as it is now contains, and its status, in the report language asked
+    for. POST: generate it in that language; an editor's choice becomes the evaluation's report language."""
     if request.method == "POST":
-        report = services.report_request(evaluation=evaluation, actor=request.user)
+        language = _language(request, evaluation, request.POST)
+        report = services.report_request(evaluation=evaluation, actor=request.user, language=language)
+        if request.membership.can_edit:
+            evaluation_report_language(evaluation=evaluation, language=language, actor=request.user)
         if request.htmx:
-            return render(request, "reports/page.html#status", _status_context(evaluation, report))
-        return redirect(_url("evaluation-report", evaluation))
-    snapshot, report = services.report_current(evaluation=evaluation)
+            return render(request, "reports/page.html#status", _status_context(evaluation, report, language))
+        return redirect(_url("evaluation-report", evaluation) + f"?language={language}")
+    language = _language(request, evaluation, request.GET)
+    snapshot, report = services.report_current(evaluation=evaluation, language=language)
     data = snapshot.data
     names = {r["key"]: r["name"] for r in (*data["results"]["ranking"], *data["results"]["excluded"])}
-    earlier = (Report.objects.filter(evaluation=evaluation).exclude(fingerprint=snapshot.fingerprint)
-               .filter(status=Report.Status.READY)[:20])
+    earlier = (Report.objects.filter(evaluation=evaluation, status=Report.Status.READY)
+               .exclude(pk=report.pk if report else None)[:20])
     return render(request, "reports/page.html", {
-        **_status_context(evaluation, report), "snapshot": snapshot,
+        **_status_context(evaluation, report, language), "snapshot": snapshot,
         "fingerprint_groups": " ".join(snapshot.fingerprint[i:i + 16] for i in range(0, 64, 16)),
         "shortlist": [names[k] for k in data["shortlist"]["keys"]], "shortlist_source": data["shortlist"]["source"],
         "earlier": earlier,
@@ -78,7 +93,8 @@ def report_status(request: HttpRequest, evaluation: Evaluation, document_id: str
     """The status fragment the page polls (htmx, every 2 s) until the report is ready or failed. An unknown document
     (an old link) shows the "not made yet" state with the button to generate the current one."""
     report = Report.objects.filter(evaluation=evaluation, document_id=document_id).first()
-    return render(request, "reports/page.html#status", _status_context(evaluation, report))
+    language = report.language if report else _language(request, evaluation, request.GET)
+    return render(request, "reports/page.html#status", _status_context(evaluation, report, language))
 
 
 @evaluation_access(VIEW, edit_methods=())
@@ -86,10 +102,11 @@ def report_status(request: HttpRequest, evaluation: Evaluation, document_id: str
 def report_download(request: HttpRequest, evaluation: Evaluation) -> HttpResponse:
     """The PDF of the evaluation as it is now, from the store. A GET changes nothing: when the current report is not
     stored yet, the report page offers to generate it (a POST) and follows its progress."""
-    _, report = services.report_current(evaluation=evaluation)
+    language = _language(request, evaluation, request.GET)
+    _, report = services.report_current(evaluation=evaluation, language=language)
     if report is not None and services.report_is_stored(report):
         return _file_response(report)
-    return redirect(_url("evaluation-report", evaluation))
+    return redirect(_url("evaluation-report", evaluation) + f"?language={language}")
 
 
 @evaluation_access(VIEW, edit_methods=())
@@ -107,9 +124,12 @@ def report_file(request: HttpRequest, evaluation: Evaluation, document_id: str) 
 @require_http_methods(["GET"])
 def report_preview(request: HttpRequest, evaluation: Evaluation) -> HttpResponse:
     """The same report as HTML in the browser, from the same snapshot and template as the PDF."""
-    snapshot, _ = services.report_current(evaluation=evaluation)
+    language = _language(request, evaluation, request.GET)
+    snapshot, _ = services.report_current(evaluation=evaluation, language=language)
+    query = f"?language={language}"
     html = report_html(snapshot, stylesheet_href=static("css/report.css"), preview={
-        "back": _url("evaluation-report", evaluation), "download": _url("evaluation-report-download", evaluation)})
+        "back": _url("evaluation-report", evaluation) + query,
+        "download": _url("evaluation-report-download", evaluation) + query})
     return HttpResponse(html)
 
 

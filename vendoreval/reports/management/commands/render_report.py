@@ -1,4 +1,4 @@
-"""Batch use: python manage.py render_report <org-slug>/<evaluation-slug> -o file.pdf
+"""Batch use: python manage.py render_report <org-slug>/<evaluation-slug> [--language de] -o file.pdf
 
 Uses the same store as the web app: an unchanged evaluation is copied from the store without rendering again."""
 
@@ -14,7 +14,7 @@ from vendoreval.evaluations.models import Evaluation
 from vendoreval.reports import services
 from vendoreval.reports.models import Report
 from vendoreval.reports.rendering import ReportRenderError, report_html
-from vendoreval.reports.snapshot import report_snapshot
+from vendoreval.reports.snapshot import REPORT_LANGUAGES, report_snapshot
 
 
 class Command(BaseCommand):
@@ -24,6 +24,8 @@ class Command(BaseCommand):
         parser.add_argument("evaluation", help="<organisation-slug>/<evaluation-slug>")
         parser.add_argument("-o", "--output", help="PDF file to write (default: <evaluation-slug>-<date>.pdf)")
         parser.add_argument("--html", action="store_true", help="write the HTML of the report instead of the PDF")
+        parser.add_argument("--language", choices=REPORT_LANGUAGES,
+                            help="the report's language (default: the evaluation's report language)")
 
     def handle(self, *args, **options):
         org, _, slug = options["evaluation"].partition("/")
@@ -34,14 +36,15 @@ class Command(BaseCommand):
         if evaluation is None:
             raise CommandError(f"No evaluation “{slug}” in organisation “{org}”.")
         started = time.perf_counter()
+        language = options["language"] or evaluation.report_language
         if options["html"]:
-            snapshot = report_snapshot(evaluation=evaluation)
+            snapshot = report_snapshot(evaluation=evaluation).in_language(language)
             output = Path(options["output"] or f"{evaluation.slug}-{snapshot.date.isoformat()}.html")
             output.write_text(report_html(snapshot), encoding="utf-8")
             self.stdout.write(f"{output}: HTML of document {snapshot.document_id}")
             return
         try:
-            report, rendered = services.report_ensure(evaluation=evaluation)
+            report, rendered = services.report_ensure(evaluation=evaluation, language=language)
         except ReportRenderError as exc:
             raise CommandError(f"The report could not be rendered: {exc}") from exc
         if report.status != Report.Status.READY:
