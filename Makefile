@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test lint bench bench-load serve venv system-deps setup-db clean
+.PHONY: run test lint bench bench-load serve venv system-deps setup-db messages clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -28,13 +28,18 @@ $(AXE): package.json
 system-deps:
 	@bash scripts/system-deps.sh
 
+# The French and German translations (locale/*/LC_MESSAGES/django.po) compiled for gettext (needs msgfmt: the
+# gettext package, which `make system-deps` installs).
+messages: venv
+	DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
+
 setup-db: venv
 	mkdir -p var
 	DEBUG=1 $(PY) manage.py migrate --no-input
 	DEBUG=1 $(PY) manage.py load_catalog
 	DEBUG=1 $(PY) manage.py seed_demo
 
-run: venv system-deps setup-db
+run: venv system-deps messages setup-db
 	@echo ""
 	@echo "  VendorEval is starting on http://$(HOST):$(PORT)/"
 	@echo "  Log in with the demo account:  username demo   password vendoreval-demo"
@@ -42,7 +47,7 @@ run: venv system-deps setup-db
 	@echo ""
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
-test: venv system-deps $(AXE)
+test: venv system-deps messages $(AXE)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # ruff: the rule set (pyflakes, pycodestyle, import sorting, pyupgrade, bugbear, Django, complexity 15, bandit's
@@ -57,7 +62,7 @@ bench: venv system-deps
 bench-load: venv
 	$(PY) bench/load/run.py --record
 
-serve: venv
+serve: venv messages
 	bash scripts/serve.sh
 
 clean:

@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # Install the Debian packages VendorEval needs: Chromium for the browser tests, Pango and HarfBuzz for WeasyPrint,
-# poppler-utils for looking at reports. As root this installs them; otherwise it names what to install.
+# gettext for compiling the French and German translations. As root this installs them; otherwise it names what to install.
 set -euo pipefail
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
 command -v npm >/dev/null || need+=(npm)
+command -v msgfmt >/dev/null || need+=(gettext)
 for lib in libpango-1.0.so.0 libpangoft2-1.0.so.0 libharfbuzz-subset.so.0; do
   ldconfig -p 2>/dev/null | grep -q "$lib" || need+=("$lib")
 done
 [ ${#need[@]} -eq 0 ] && exit 0
-packages=(chromium libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core)
+packages=(chromium libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core gettext)
 command -v npm >/dev/null || packages+=(nodejs npm)
 if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
   echo "Installing system packages: ${packages[*]}"
