@@ -30,6 +30,7 @@ import datetime as dt
 import importlib.metadata
 import json
 import os
+import re
 import secrets
 import signal
 import subprocess
@@ -98,6 +99,14 @@ class Stack:
             time.sleep(0.5)
         key = self.env.get("SECRET_KEY") or (ROOT / "var" / "secret_key").read_text().strip()
         self.env.update(SECRET_KEY=key, DEBUG="0", ALLOWED_HOSTS="127.0.0.1,localhost")
+
+    def gunicorn_workers(self) -> str:
+        """The workers serve.sh started, as it says in its log (not what they should have been)."""
+        found = re.search(r"serve: gunicorn, (\d+) worker\(s\) x (\d+) thread\(s\)", (LOGS / "serve.log").read_text())
+        if found is None:
+            return "the workers serve.sh chose"
+        workers, threads = found.groups()
+        return f"{workers} sync workers" if threads == "1" else f"{workers} workers × {threads} threads"
 
     def postmaster_pid(self) -> int | None:
         pid_file = ROOT / "var" / "postgres" / "data" / "postmaster.pid"
@@ -174,13 +183,11 @@ def figures_of(run: dict, args, seeded: dict) -> dict:
     details = sorted({s["detail"] for s in errors})[:10]
     if run["logged_in"] < run["users"]:
         details.insert(0, f"{run['users'] - run['logged_in']} evaluator(s) could not log in")
-    workers = args.web_workers or 2 * machine.CORES + 1
     return {
         "work_rows": work_rows, "login_rows": login_rows, "seconds": seconds, "cpu_line": machine.cpu_line(run["cpu"]),
         "work_total": {"requests": len(work), "rps": len(work) / seconds, "errors": sum(not s["ok"] for s in work)},
         "windows": figures.by_window(work, start, args.duration), "logged_in": run["logged_in"],
-        "workers": (f"{workers} sync workers" if (args.web_threads or 1) == 1
-                    else f"{workers} workers × {args.web_threads} threads"),
+        "workers": run["workers"],
         "reports_included": bool(run["reports"]),
         "reports_line": figures.report_line(run["reports"], seeded["reports"], args.report_share),
         "notes": figures.verdict(work_rows, len(errors), details), "cpu": run["cpu"],
@@ -300,7 +307,7 @@ def main() -> int:
             "c.execute('SHOW server_version'); print(json.dumps({'postgresql': c.fetchone()[0], "
             "'django': django.get_version(), 'gunicorn': gunicorn.__version__}))", {}).strip().splitlines()[-1])
         versions["locust"] = importlib.metadata.version("locust")  # not imported here: it patches the stdlib (gevent)
-        run = run_locust(args, stack, password)
+        run = {**run_locust(args, stack, password), "workers": stack.gunicorn_workers()}
     finally:
         stack.stop()
 
