@@ -183,6 +183,8 @@ class Evaluator(FastHttpUser):
         run.go.wait()
         # Reports are asked for at random moments, not all at once, and early enough to be ready before the end.
         self.report_at = run.start + self.rng.uniform(0, 0.6) * run.duration
+        # Locust waits after a task, not before the first: think first, or all evaluators would start in one burst.
+        gevent.sleep(self.wait_time())
 
     def wait_time(self) -> float:
         return max(0.0, min(self.rng.uniform(*RUN.think), RUN.stop_at - time.time()))
