@@ -70,7 +70,7 @@ def argv_of(pid: int) -> list[str]:
 
 
 def command_of(pid: int) -> str:
-    return " ".join(arg for arg in argv_of(pid) if arg)
+    return " ".join(arg for arg in argv_of(pid) if arg) or f"pid {pid} (no command line)"
 
 
 def role_of(pid: int) -> str:
