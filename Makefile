@@ -58,9 +58,10 @@ lint: venv
 bench: venv system-deps
 	$(PY) bench/run.py
 
-# 50 simulated evaluators for 60 s against the production-like stack on 127.0.0.1 (own database; stops by itself).
+# Locust, headless: 50 simulated evaluators for 60 s against the production-like stack on 127.0.0.1 (own database;
+# stops by itself) and the figures recorded in docs/benchmarks.md. More: make bench-load LOAD_ARGS="--users 200".
 bench-load: venv
-	$(PY) bench/load/run.py --record
+	$(PY) bench/load/benchmark.py --record $(LOAD_ARGS)
 
 serve: venv messages
 	bash scripts/serve.sh

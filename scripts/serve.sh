@@ -56,7 +56,8 @@ export SECURE_SSL_REDIRECT=${SECURE_SSL_REDIRECT:-0}
 # (with several workers those threads only compete for the same cores).
 export OPENBLAS_NUM_THREADS=${OPENBLAS_NUM_THREADS:-1} OMP_NUM_THREADS=${OMP_NUM_THREADS:-1}
 
-cores=$(nproc 2>/dev/null || echo 2)
+# GNU nproc answers OMP_NUM_THREADS (set to 1 just above) when it is set: count the cores without it.
+cores=$(env -u OMP_NUM_THREADS -u OMP_THREAD_LIMIT nproc 2>/dev/null || echo 2)
 WEB_WORKERS=${WEB_WORKERS:-$((2 * cores + 1))}
 WEB_THREADS=${WEB_THREADS:-1}
 ACCESS_LOG=${ACCESS_LOG:--}

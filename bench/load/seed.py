@@ -1,4 +1,4 @@
-"""Seed the load benchmark's evaluators: run inside `manage.py shell --no-imports -c` by bench/load/run.py.
+"""Seed the load benchmark's evaluators: run inside `manage.py shell --no-imports -c` by bench/load/benchmark.py.
 
 Creates (or reuses) LOAD_USERS users `load-evaluator-NN`, each owner of its own organisation with one evaluation,
 all with the password in LOAD_PASSWORD, resets django-axes lockouts for them, and prints one JSON line (prefixed with
@@ -62,7 +62,7 @@ def seed(count: int, password: str) -> dict:
             for field, values in (("sector", [next(iter(context.presets))]), ("classification", ["internal"])):
                 evaluation_set_field(evaluation=evaluation, field=field, values=values, actor=user, context=context)
         accounts.append({"username": username, "org": organisation.slug, "slug": evaluation.slug})
-        reset(username=username)  # no lockout left from an earlier run (the generator uses the right password)
+        reset(username=username)  # no lockout left from an earlier run (the evaluators use the right password)
     return {
         "accounts": accounts,
         "reports": _background_reports(),
