@@ -51,6 +51,11 @@ def level_choices(criterion=None, *, blank: str | None = "—") -> list[tuple[st
     return choices
 
 
+def html_id(name: str) -> str:
+    """The id of the control that answers the question called `name` ("must_have:C1" -> "f-must-have-c1")."""
+    return "f-" + name.replace(":", "-").replace("_", "-").lower()
+
+
 @dataclasses.dataclass
 class Field:
     """A question as the template renders it: value shown, error and saved state."""
@@ -68,7 +73,7 @@ class Field:
 
     @property
     def html_id(self) -> str:
-        return "f-" + self.name.replace(":", "-").replace("_", "-").lower()
+        return html_id(self.name)
 
     @property
     def values(self) -> set[str]:

@@ -62,3 +62,32 @@ def log_in(page, username: str, password: str = PASSWORD) -> None:
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url("**/")
+
+
+@pytest.fixture
+def defence_buyer(browser, live_catalog):
+    """An owner with a defence & aerospace evaluation on restricted data, trusted jurisdictions confirmed and the
+    own hosting stated (tests/conftest.py's OWN_HOSTING): the rules add B1 ≥ 4, C1 ≥ 4, D1 ≥ 3 and D5 ≥ 4."""
+    from tests.conftest import OWN_HOSTING
+    from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+    from vendoreval.checklist.selectors import current_checklist
+    from vendoreval.evaluations.context import evaluation_context
+    from vendoreval.evaluations.services import evaluation_create, evaluation_set_field
+
+    user = UserFactory(username="lena.berg")
+    organisation = OrganisationFactory(name="Luftfahrtsysteme Ost GmbH")
+    MembershipFactory(organisation=organisation, user=user, role="owner")
+    context = evaluation_context(current_checklist())
+    evaluation = evaluation_create(organisation=organisation, name="Maintenance manuals assistant", actor=user,
+                                   context=context)
+    answers = [("sector", ["defence"]), ("classification", ["restricted"]),
+               ("trusted_countries", list(context.default_trusted))]
+    answers += [(f"own_hosting:{key}", [str(level)]) for key, level in OWN_HOSTING.items()]
+    for field, values in answers:
+        evaluation_set_field(evaluation=evaluation, field=field, values=values, actor=user, context=context)
+    evaluation.refresh_from_db()
+    return user, evaluation
+
+
+def evaluation_path(evaluation, tail: str = "") -> str:
+    return f"/o/{evaluation.organisation.slug}/e/{evaluation.slug}/{tail}"

@@ -14,6 +14,8 @@ from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+SIX = ["mistral-self-hosted", "teuken-self-hosted", "ovhcloud-ai-endpoints", "azure-openai", "mistral-api",
+       "aws-bedrock"]
 
 
 @pytest.fixture
@@ -56,6 +58,7 @@ def test_main_pages_have_no_serious_accessibility_violations(page, setup):
         "questionnaire: weights": f"{base}/questionnaire/weights/",
         "results": f"{base}/",
         "comparison": f"{base}/compare/?o=mistral-self-hosted&o=ovhcloud-ai-endpoints&o=azure-openai",
+        "comparison of six": f"{base}/compare/?" + "&".join(f"o={k}" for k in SIX),
         "catalog": "/catalog/",
         "offering": "/catalog/mistral-on-azure/",
     }
@@ -184,3 +187,46 @@ def test_managing_evaluations_has_no_serious_accessibility_violations(page, setu
     assert serious_violations(page) == []
     page.get_by_role("button", name="Undo").click()
     expect(page.get_by_role("link", name=evaluation.name, exact=True)).to_be_visible()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_deciding_controls_and_small_screens_have_no_serious_accessibility_violations(page, defence_buyer, width):
+    """The pages in the states this work added: an override in force and one being written, every must-have group
+    open and filtered, the question whether to replace tuned weights, the own-hosting ladders, a refused text with its
+    counter, and the results and a comparison of six offerings as cards and scrolling frames on a phone."""
+    from vendoreval.evaluations.context import evaluation_context
+    from vendoreval.evaluations.services import evaluation_set_field
+
+    user, evaluation = defence_buyer
+    context = evaluation_context(evaluation.checklist)
+    for field, values in [("override:B1", ["drop", "Air-gapped site"]), ("weight:E", ["7"]), ("sector", ["health"])]:
+        evaluation_set_field(evaluation=evaluation, field=field, values=values, actor=user, context=context)
+    page.set_viewport_size({"width": width, "height": 900})
+    log_in(page, user.username)
+    base = f"/o/{evaluation.organisation.slug}/e/{evaluation.slug}"
+    found = {}
+
+    def check(name):
+        violations = serious_violations(page)
+        if violations:
+            found[name] = violations
+
+    page.goto(f"{base}/questionnaire/requirements/")
+    page.locator("details").evaluate_all("all => all.forEach(d => d.open = true)")
+    page.get_by_label("Find a criterion").fill("data")
+    check("must-haves: override in force, one being written, groups open and filtered")
+    page.goto(f"{base}/questionnaire/organisation/?ask=sector")
+    expect(page.get_by_role("button", name="Keep my weights")).to_be_visible()
+    check("organisation: replace the tuned weights?")
+    page.get_by_label("Evaluation name").fill("x" * 200)
+    page.get_by_label("Evaluation name").evaluate("i => { i.value += 'yz'; i.dispatchEvent(new Event('input', "
+                                                  "{bubbles: true})); }")
+    expect(page.locator("#f-name-error")).to_be_visible()
+    check("organisation: text refused over its limit")
+    page.goto(f"{base}/questionnaire/deployment/")
+    check("deployment: own-hosting ladders")
+    page.goto(f"{base}/")
+    check("results")
+    page.goto(f"{base}/compare/?" + "&".join(f"o={k}" for k in SIX))
+    check("comparison of six")
+    assert found == {}

@@ -167,7 +167,7 @@ def test_excluded_offerings_and_every_source_have_their_own_sheets(buyer, evalua
 
 def page_comparison(html: str) -> dict[str, list[str]]:
     """The comparison page's side-by-side table as {row heading: cells}."""
-    section = html.split("<h2>Side by side</h2>", 1)[1]
+    section = html.split("Side by side</h2>", 1)[1]
     return {row[0].replace("≠ ", "").replace("(differs) ", ""): row[1:]
             for row in Table(section[section.index("<table"):]).rows[1:]}
 

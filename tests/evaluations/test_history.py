@@ -165,7 +165,7 @@ def test_report_history_reads_the_same_as_the_activity_page(evaluation, owner, c
     from vendoreval.reports.document import report_document
     from vendoreval.reports.snapshot import report_snapshot
 
-    evaluation_set_field(evaluation=evaluation, field="override:B1", values=["", "We run the models ourselves"],
+    evaluation_set_field(evaluation=evaluation, field="override:B1", values=["drop", "We run the models ourselves"],
                          actor=owner, context=context)
     evaluation.refresh_from_db()
     document = report_document(report_snapshot(evaluation=evaluation, context=context))

@@ -1,6 +1,7 @@
 """Hostile or careless input to the questionnaire gets a message next to the field and changes nothing: a NUL byte,
 text over its limit (never cut silently), an absurd weight, two create requests for the same name at once."""
 
+import re
 import threading
 
 import pytest
@@ -53,6 +54,47 @@ def test_text_over_its_limit_is_refused_not_cut(buyer, evaluation, field, limit)
     html = refused(buyer, evaluation, {field: "x" * (limit + 1)}, field,
                    f"Keep this under {limit} characters: it has {limit + 1}.")
     assert "x" * (limit + 1) in html  # what was typed stays on screen
+
+
+def step_page(buyer, evaluation, step):
+    return buyer.get(reverse("evaluation-step", kwargs={"org": evaluation.organisation.slug, "slug": evaluation.slug,
+                                                        "step": step})).content.decode()
+
+
+def test_every_free_text_shows_its_limit_with_a_counter(buyer, evaluation):
+    evaluation_name = "Engineering assistant"  # tests/conftest.py: 21 characters
+    page = step_page(buyer, evaluation, "organisation")
+    assert re.search(r'<input type="text" name="name" id="f-name" value="Engineering assistant" maxlength="200"', page)
+    assert (f'<span class="counter" id="f-name-counter" data-limit="200">{len(evaluation_name)} of 200 characters'
+            in page)
+    assert re.search(r'<textarea name="use_cases" id="f-use-cases" maxlength="5000"', page)
+    assert '<span class="counter" id="f-use-cases-counter" data-limit="5000">0 of 5000 characters' in page
+    page = step_page(buyer, evaluation, "requirements")
+    assert re.search(r'<textarea name="override:B1:reason" id="f-override-b1-reason" maxlength="500"', page)
+    assert '<span class="counter" id="f-override-b1-counter" data-limit="500">0 of 500 characters' in page
+
+
+def test_the_limit_message_is_next_to_the_field_and_names_it(buyer, evaluation):
+    html = refused(buyer, evaluation, {"use_cases": "u" * 5003}, "use_cases", "")
+    assert re.search(r'<textarea name="use_cases" id="f-use-cases"[^>]* aria-invalid="true" '
+                     r'aria-describedby="f-use-cases-help f-use-cases-counter f-use-cases-error">', html)
+    assert ('<p class="errorlist" id="f-use-cases-error" role="alert">Keep this under 5000 characters: it has 5003. '
+            "Nothing was cut; shorten it and save again.</p>") in html
+    assert "5003 of 5000 characters" in html  # the counter counts what was typed, not what is stored
+
+
+def test_without_javascript_text_over_its_limit_is_refused_next_to_it_and_the_rest_is_saved(buyer, evaluation):
+    step = reverse("evaluation-step", kwargs={"org": evaluation.organisation.slug, "slug": evaluation.slug,
+                                              "step": "organisation"})
+    response = buyer.post(step, {"name": "n" * 201, "use_cases": "Drafting tender answers", "sector": "defence",
+                                 "classification": "restricted", "next": "1"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert ('<p class="errorlist" id="f-name-error" role="alert">Keep this under 200 characters: it has 201.'
+            in html)
+    assert 'value="' + "n" * 201 + '"' in html  # kept whole on screen
+    evaluation.refresh_from_db()
+    assert evaluation.name == "Engineering assistant" and evaluation.use_cases == "Drafting tender answers"
 
 
 def test_text_at_its_limit_is_saved_whole(buyer, evaluation):

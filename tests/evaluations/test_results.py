@@ -1,6 +1,7 @@
 """Results rank the offerings that pass, list the excluded ones with every reason, and update in place."""
 
 import re
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -165,3 +166,36 @@ def test_shortlist_refuses_unknown_offerings(buyer, evaluation):
     assert "Shortlist saved" not in response.content.decode()
     evaluation.refresh_from_db()
     assert evaluation.shortlist == []
+
+
+def test_comparison_marks_only_rows_whose_levels_really_differ(client, organisation, owner, context):
+    """A vendor's unknown answer and the buyer's own hosting not described yet both read "unknown": they do not
+    differ. Expected rows come from data/catalog (OVHcloud's answers) and data/checklist.yaml (which criteria the
+    buyer's own hosting decides)."""
+    import yaml
+    from django.conf import settings
+    from django.utils.html import escape
+
+    from vendoreval.evaluations.services import evaluation_create, evaluation_set_field
+
+    data = Path(settings.DATA_DIR)
+    checklist = yaml.safe_load((data / "checklist.yaml").read_text(encoding="utf-8"))
+    own_hosted = {c["key"]: c["title"] for c in checklist["criteria"] if c.get("buyer_controlled_when_self_hosted")}
+    ovh = yaml.safe_load((data / "catalog" / "offerings" / "ovhcloud-ai-endpoints.yaml").read_text(encoding="utf-8"))
+    both_unknown = [k for k in own_hosted if ovh["answers"].get(k, {}).get("unknown")]
+    known_there = [k for k in own_hosted if ovh["answers"].get(k, {}).get("level") is not None]
+    assert both_unknown and known_there
+    evaluation = evaluation_create(organisation=organisation, name="No own hosting yet", actor=owner, context=context)
+    evaluation_set_field(evaluation=evaluation, field="sector", values=["defence"], actor=owner, context=context)
+    client.force_login(owner)
+    html = client.get(url("evaluation-compare", evaluation, "?o=mistral-self-hosted&o=ovhcloud-ai-endpoints")
+                      ).content.decode()
+    rows = {m.group(2): m.group(0) for m in re.finditer(
+        r'<tr class="(diff)?">\s*<th scope="row" class="small">.*?([A-I][0-9]) .*?</tr>', html, re.S)}
+    for key in both_unknown:
+        row = rows[key]
+        assert f"{key} {escape(own_hosted[key])}</th>" in row
+        assert row.count('<span class="level level-unknown">unknown</span>') == 2 and "(yours)" in row
+        assert 'class="diff"' not in row and "≠" not in row, key
+    for key in known_there:  # a level against "unknown (yours)": they differ
+        assert rows[key].startswith('<tr class="diff">') and "≠" in rows[key], key

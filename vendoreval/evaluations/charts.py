@@ -82,3 +82,47 @@ def area_profile_svg(areas: list[tuple[str, str]], series: list[tuple[str, list[
                    f'{escape(name)}</text>')
     out.append("</svg>")
     return mark_safe("".join(out))
+
+
+def fluid_profile_svg(groups: list[tuple[str, str]], series: list[tuple[str, list[float]]], *,
+                      title: str, maximum: float = 100, id_prefix: str = "") -> SafeString:
+    """The pages' chart: the same bars as `area_profile_svg`, drawn at the width of the page (no scaling).
+
+    The SVG has no viewBox: one unit is one CSS pixel, so its text stays at its size on a phone and on a wide screen;
+    bar lengths are percentages of the chart's width. Each group's name is written above its bars, where it has the
+    whole width, and the legend is an HTML list under the chart, so long offering names wrap. Up to six offerings get
+    distinct fills (colour and pattern); their bars follow the legend's order.
+    """
+    plot = 86.0  # percent of the width for bars; the rest holds the largest value label
+    label_h, bar_h, gap, group_gap, top = 16, 13, 3, 12, 22
+    group_h = label_h + len(series) * (bar_h + gap) + group_gap
+    height = top + len(groups) * group_h
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="100%" height="{height}" role="img" '
+           f'aria-labelledby="{id_prefix}chart-title" font-family="DejaVu Sans" font-size="12" class="fluid-chart">',
+           f'<title id="{id_prefix}chart-title">{escape(title)}</title>', _defs(id_prefix)]
+    for step in range(5):
+        x = plot * step / 4
+        anchor = "start" if step == 0 else "middle"
+        out.append(f'<line x1="{x:g}%" y1="{top - 6}" x2="{x:g}%" y2="{height - group_gap}" stroke="#ccc"/>'
+                   f'<text x="{x:g}%" y="12" text-anchor="{anchor}" fill="#4d5660">{shown(maximum * step / 4, 0)}'
+                   '</text>')
+    y = float(top)
+    for index, (key, name) in enumerate(groups):
+        out.append(f'<text x="0" y="{y + 12:.0f}" fill="#1b1f24" font-weight="bold">{escape(key)} {escape(name)}'
+                   '</text>')
+        for s_index, (_, values) in enumerate(series):
+            value = max(0.0, min(maximum, values[index]))
+            width = plot * value / maximum
+            by = y + label_h + s_index * (bar_h + gap)
+            fill = _fill(s_index, id_prefix)
+            out.append(f'<rect x="0" y="{by:.0f}" width="{width:.2f}%" height="{bar_h}" fill="{fill}" '
+                       f'stroke="#1b1f24" stroke-width="0.5"/>'
+                       f'<text x="{width:.2f}%" dx="4" y="{by + bar_h - 2:.0f}" font-size="11" fill="#1b1f24">'
+                       f'{shown(value, 0)}</text>')
+        y += group_h
+    out.append("</svg>")
+    legend = "".join(
+        f'<li><svg xmlns="http://www.w3.org/2000/svg" width="16" height="13" aria-hidden="true" focusable="false">'
+        f'<rect x="0.5" y="0.5" width="15" height="12" fill="{_fill(i, id_prefix)}" stroke="#1b1f24"/></svg> '
+        f'{escape(name)}</li>' for i, (name, _) in enumerate(series))
+    return mark_safe(f'<div class="chart-fluid">{"".join(out)}<ul class="chart-legend">{legend}</ul></div>')  # escaped

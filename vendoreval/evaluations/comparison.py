@@ -1,4 +1,8 @@
-"""Side-by-side comparison of 2–6 offerings per area and criterion, with differences marked."""
+"""Side-by-side comparison of 2–6 offerings per area and criterion, with differences marked.
+
+A row differs when the levels shown differ: an unknown answer reads "unknown" whether the vendor's answer is unknown
+or the buyer's own hosting is not described yet, so two unknowns never differ.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ import dataclasses
 from vendoreval.scoring.models import CriterionResult, OfferingResult
 from vendoreval.scoring.numbers import shown
 
-from .charts import area_profile_svg
+from .charts import fluid_profile_svg
 from .context import EvaluationContext
 
 
@@ -45,6 +49,11 @@ class ComparisonTable:
     objective_chart: str
 
 
+def shown_level(cell: CriterionResult) -> int | None:
+    """The level a comparison cell shows: None for unknown (a vendor's unknown and an undescribed own hosting alike)."""
+    return None if cell.unknown else cell.level
+
+
 def comparison_table(outcome, keys: list[str], context: EvaluationContext) -> ComparisonTable:
     by_key = {r.key: r for r in (*outcome.result.ranking, *outcome.result.excluded)}
     offerings = [by_key[k] for k in keys]
@@ -57,10 +66,10 @@ def comparison_table(outcome, keys: list[str], context: EvaluationContext) -> Co
             if c.area.key != area.key:
                 continue
             cells = [next(r for r in o.criteria if r.criterion == c.key) for o in offerings]
-            levels = {(cell.level, cell.unknown) for cell in cells}
-            rows.append(Row(c.key, criteria[c.key].title, cells, differs=len(levels) > 1))
+            differs = len({shown_level(cell) for cell in cells}) > 1
+            rows.append(Row(c.key, criteria[c.key].title, cells, differs))
         blocks.append(AreaBlock(area.key, area.name, scores, len({shown(s) for s in scores}) > 1, rows))
-    chart = area_profile_svg([(a.key, a.name) for a in context.spec.areas],
+    chart = fluid_profile_svg([(a.key, a.name) for a in context.spec.areas],
                              [(o.name, [next(a.score for a in o.areas if a.area == area.key)
                                         for area in context.spec.areas]) for o in offerings],
                              title="Area profile of the compared offerings (0–100)")
@@ -69,7 +78,7 @@ def comparison_table(outcome, keys: list[str], context: EvaluationContext) -> Co
         cells = [next(x for x in o.objectives if x.objective == objective.key) for o in offerings]
         objectives.append(ObjectiveRow(objective.key, objective.name, cells,
                                        len({(c.seal, c.attainable, shown(c.score, 0)) for c in cells}) > 1))
-    objective_chart = area_profile_svg(
+    objective_chart = fluid_profile_svg(
         [(row.key, row.name) for row in objectives],
         [(o.name, [row.cells[i].score for row in objectives]) for i, o in enumerate(offerings)],
         title="CSF objective scores of the compared offerings (0–1000)", maximum=1000, id_prefix="csf-")

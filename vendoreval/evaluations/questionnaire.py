@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 
+from vendoreval.fields import Field
+
+from .context import EvaluationContext
 from .models import Evaluation
 
 
@@ -37,3 +40,27 @@ def progress(evaluation: Evaluation) -> dict:
     count = sum(done.values())
     return {"done": done, "steps": [(s, done[s.key]) for s in STEPS], "count": count, "total": len(done),
             "percent": round(100 * count / len(done)), "remaining": [s.title for s in STEPS if not done[s.key]]}
+
+
+@dataclasses.dataclass(frozen=True)
+class AreaGroup:
+    """The buyer's own must-haves of one area, as the Must-haves step lists them."""
+
+    key: str
+    name: str
+    fields: list[Field]
+
+    @property
+    def chosen(self) -> int:
+        return sum(1 for f in self.fields if f.value not in ("", None))
+
+    @property
+    def open(self) -> bool:
+        """Shown unfolded when it holds a must-have or an error."""
+        return any(f.value not in ("", None) or f.error for f in self.fields)
+
+
+def fields_by_area(fields: list[Field], context: EvaluationContext) -> list[AreaGroup]:
+    """The must-have fields (those that name an area) grouped by area, in the checklist's order."""
+    return [AreaGroup(area.key, area.name, [f for f in fields if f.extra.get("area") == area.key])
+            for area in context.spec.areas if any(f.extra.get("area") == area.key for f in fields)]

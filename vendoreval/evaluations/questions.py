@@ -13,8 +13,9 @@ import math
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
-from vendoreval.fields import Field, FieldError, clean_text, level_choices, parse_level
+from vendoreval.fields import Field, FieldError, clean_text, parse_level
 from vendoreval.scoring.models import MAX_WEIGHT, USES
+from vendoreval.scoring.seal import SEAL_LADDER
 
 from .context import EvaluationContext
 from .models import Evaluation
@@ -31,6 +32,53 @@ NAME_MAX = 200
 USE_CASES_MAX = 5000
 REASON_MAX = 500
 GENERAL_PRESET = "general"
+DROP = "drop"  # the override choice that drops a rule's must-have altogether
+
+
+# --- what each level means, where the buyer chooses one -------------------------------------------------------------
+
+
+def _steps(criterion) -> list[int]:
+    """The levels the criterion's ladder names, strongest first (a ladder may skip levels: 4, 2, 0)."""
+    return sorted((int(k) for k in criterion.levels), reverse=True)
+
+
+def _minimum_label(criterion, level: int) -> str:
+    """“at least 3 — <what level 3 means>”; a minimum between two steps of the ladder is met only from the next step
+    up, so that step's meaning is the one that counts."""
+    if level <= 0:
+        return "at least 0 — no minimum in effect: every level meets it"
+    meeting = min((step for step in _steps(criterion) if step >= level), default=None)
+    if meeting is None:
+        return f"at least {level}"
+    if meeting == level:
+        return f"at least {level} — {criterion.level_meaning(level)}"
+    return f"at least {level} — met only from level {meeting}: {criterion.level_meaning(meeting)}"
+
+
+def minimum_choices(criterion, *, blank: str, current: str = "", below: int | None = None) -> list[tuple[str, str]]:
+    """A minimum level for `criterion`: each step of its ladder above 0 (and below `below`, for an override) with what
+    it means. The current answer is always offered, even off the ladder, so a saved answer is never shown as unset."""
+    levels = [step for step in _steps(criterion) if step > 0 and (below is None or step < below)]
+    if current.isdigit() and int(current) not in levels:
+        levels = sorted([*levels, int(current)], reverse=True)
+    return [("", blank)] * bool(blank) + [(str(level), _minimum_label(criterion, level)) for level in levels]
+
+
+def ladder_choices(criterion, *, blank: str, current: str = "") -> list[tuple[str, str]]:
+    """An exact level for `criterion` (the buyer's own hosting): the steps of its ladder with what each means."""
+    levels = _steps(criterion)
+    if current.isdigit() and int(current) not in levels:
+        levels = sorted([*levels, int(current)], reverse=True)
+    between = "between two steps of this ladder"
+    return [("", blank)] + [(str(level), f"{level} — {criterion.level_meaning(level) or between}") for level in levels]
+
+
+def seal_choices(*, current: str = "") -> list[tuple[str, str]]:
+    """A minimum SEAL: the CSF SEAL ladder's levels above 0, strongest first, each by its name (the step lists what
+    they mean once, above the objectives)."""
+    levels = [(level, name) for level, name, _meaning in reversed(SEAL_LADDER) if level > 0 or current == "0"]
+    return [("", "no minimum")] + [(str(level), f"at least SEAL-{level} {name}") for level, name in levels]
 
 
 def answer_names(context: EvaluationContext) -> dict[str, dict[str, str]]:
@@ -75,15 +123,34 @@ class Question:
     def current(self, evaluation: Evaluation) -> Any:
         raise NotImplementedError
 
+    def choices_for(self, evaluation: Evaluation) -> list[tuple[str, str]]:
+        return self.choices
+
     def field(self, evaluation: Evaluation, *, error: str = "", submitted: list[str] | None = None) -> Field:
         """The view of this question; after a refused post the submitted values stay on screen."""
-        field = Field(self.name, self.label, self.kind, self.current(evaluation), self.choices, self.help,
-                      max_length=getattr(self, "max_length", None), extra=dict(self.extra))
+        field = Field(self.name, self.label, self.kind, self.current(evaluation), self.choices_for(evaluation),
+                      self.help, max_length=getattr(self, "max_length", None), extra=dict(self.extra))
         if error:
             field.error = error
             if submitted is not None:
                 self.show_submitted(field, submitted)
         return field
+
+    def saved_field(self, evaluation: Evaluation, context: EvaluationContext) -> Field:
+        """The view of this question right after its answer was saved (`evaluation.changed_fields` says what
+        changed); with its follow-up question, if the save raised one."""
+        asks = self.follow_up(evaluation, context)
+        field = self.asking_field(evaluation, context) if asks else self.field(evaluation)
+        field.saved = True
+        return field
+
+    def follow_up(self, evaluation: Evaluation, context: EvaluationContext) -> bool:
+        """Whether the save just made (`evaluation.changed_fields`) raises a question for the buyer."""
+        return False
+
+    def asking_field(self, evaluation: Evaluation, context: EvaluationContext) -> Field:
+        """The view of this question with its follow-up question, where one still applies."""
+        return self.field(evaluation)
 
     def show_submitted(self, field: Field, submitted: list[str]) -> None:
         field.value = submitted[0] if submitted else ""
@@ -133,16 +200,48 @@ class ChoiceQuestion(Question):
 
 
 class SectorQuestion(ChoiceQuestion):
-    """A sector brings its preset weights unless the buyer has already tuned the weights."""
+    """A sector brings its preset weights while the weights are untouched (still those of the previous sector's
+    preset). Weights the buyer has tuned are kept unless they confirm replacing them (`sector:weights` = replace):
+    after such a change the field asks."""
+
+    REPLACE = "replace"
+
+    def raw(self, data):
+        return [data.get(self.name, ""), data.get(f"{self.name}:weights", "")]
+
+    def posted(self, data):
+        return self.name in data
+
+    def clean(self, raw, context):
+        return {"sector": super().clean(raw[:1], context), "replace_weights": raw[1:2] == [self.REPLACE]}
 
     def changes(self, evaluation, value, context):
-        changes = {"sector": value}
+        changes = {"sector": value["sector"]}
         old_preset = context.preset(evaluation.sector) or context.preset(GENERAL_PRESET)
-        new_preset = context.preset(value)
+        new_preset = context.preset(value["sector"])
         untouched = not evaluation.area_weights or (old_preset and evaluation.area_weights == old_preset["weights"])
-        if new_preset and untouched:
+        if new_preset and (untouched or value["replace_weights"]):
             changes["area_weights"] = dict(new_preset["weights"])
         return changes
+
+    def follow_up(self, evaluation, context):
+        """The sector changed and the buyer's own weights were kept: ask whether to replace them."""
+        changed = getattr(evaluation, "changed_fields", ())
+        return "sector" in changed and "area_weights" not in changed and self._differing_preset(evaluation, context)
+
+    def asking_field(self, evaluation, context):
+        field = self.field(evaluation)
+        if self._differing_preset(evaluation, context):
+            preset = context.preset(evaluation.sector)
+            field.extra["replace_weights"] = {
+                "sector": preset["name"],
+                "weights": ", ".join(f"{a.key} {preset['weights'].get(a.key, 0):g}" for a in context.spec.areas)}
+        return field
+
+    @staticmethod
+    def _differing_preset(evaluation, context) -> bool:
+        preset = context.preset(evaluation.sector)
+        return bool(preset) and evaluation.area_weights != preset["weights"]
 
 
 class MultiChoiceQuestion(Question):
@@ -245,13 +344,13 @@ class WeightQuestion(Question):
 
 class LevelQuestion(Question):
     """A level 0–4 kept in one of the evaluation's level maps (own must-haves, SEAL minimums, own hosting levels);
-    blank removes it."""
+    blank removes it. The choices say what each level means (`ladder(current)` builds them)."""
 
     kind = "level"
 
-    def __init__(self, name: str, label: str, *, store: str, key: str, **kwargs):
+    def __init__(self, name: str, label: str, *, store: str, key: str, ladder, **kwargs):
         super().__init__(name, label, **kwargs)
-        self.store, self.key = store, key
+        self.store, self.key, self.ladder = store, key, ladder
 
     def clean(self, raw, context):
         return parse_level(self.name, self.first(raw), allow_blank=True)
@@ -266,36 +365,67 @@ class LevelQuestion(Question):
         value = getattr(evaluation, self.store).get(self.key)
         return "" if value is None else str(value)
 
+    def choices_for(self, evaluation):
+        return self.ladder(self.current(evaluation))
+
+
+UNDO = "undo"  # the override action that withdraws it: the rule's must-have applies again
+
 
 class OverrideQuestion(Question):
-    """Lower or drop a must-have a rule added: a level (blank = drop) and a reason, which is required."""
+    """Lower or drop a must-have a rule added, with a reason (required); or undo that override.
+
+    Posted as three values: the new minimum (`override:B1`: a level below the rule's, or “drop”), the reason
+    (`override:B1:reason`) and the action (`override:B1:action`: “apply” from the Override button, “undo” from the
+    Undo button, empty from an autosave or the step's Save button). Undoing is its own action: it removes the override
+    with its reason, whatever else the post holds. Nothing chosen and nothing typed changes nothing, so an override
+    never disappears because a field was left empty.
+    """
 
     kind = "override"
+    APPLY = "apply"
 
-    def __init__(self, must: EffectiveMustHave, label: str, **kwargs):
+    def __init__(self, must: EffectiveMustHave, label: str, *, criterion, **kwargs):
         super().__init__(f"override:{must.criterion}", label, **kwargs)
         self.criterion, self.rule_level = must.criterion, must.rule.level
+        self.ladder = criterion
         self.max_length = REASON_MAX
 
     def raw(self, data):
-        return [data.get(self.name, ""), data.get(f"{self.name}:reason", "")]
+        return [data.get(self.name, ""), data.get(f"{self.name}:reason", ""), data.get(f"{self.name}:action", "")]
 
     def posted(self, data):
-        return self.name in data or f"{self.name}:reason" in data
+        return any(name in data for name in (self.name, f"{self.name}:reason", f"{self.name}:action"))
 
     def clean(self, raw, context):
-        level = parse_level(self.name, raw[0] if raw else "", allow_blank=True)
-        reason = clean_text(self.name, raw[1] if len(raw) > 1 else "", max_length=REASON_MAX)
-        if (raw and raw[0].strip()) or reason:
-            if not reason:
-                raise FieldError(self.name, "Say why this must-have does not apply; the reason is kept in the audit "
-                                            "trail and the report.")
-            return {"level": level, "reason": reason}
-        return None  # neither a level nor a reason: the rule applies again
+        level_raw, reason_raw, action = (list(raw) + ["", "", ""])[:3]
+        if action.strip() == UNDO:
+            return UNDO
+        level_raw = level_raw.strip()
+        reason = clean_text(self.name, reason_raw, max_length=REASON_MAX)
+        if not level_raw and not reason:
+            if action.strip() == self.APPLY:
+                raise FieldError(self.name, "Choose the new minimum (a lower level, or drop the must-have) and say "
+                                            "why.")
+            return None  # nothing chosen, nothing typed: nothing changes
+        if not level_raw:
+            raise FieldError(self.name, "Choose the new minimum: a lower level, or drop the must-have.")
+        level = None if level_raw == DROP else parse_level(self.name, level_raw, allow_blank=False)
+        if not reason:
+            raise FieldError(self.name, "Say why this must-have does not apply; the reason is kept in the audit "
+                                        "trail and the report.")
+        return {"level": level, "reason": reason}
 
     def changes(self, evaluation, value, context):
+        if value is None:
+            return {}
         overrides = {k: v for k, v in evaluation.overrides.items() if k != self.criterion}
-        if value is not None:
+        if value != UNDO:
+            kept = evaluation.overrides.get(self.criterion, {}).get("level", -1)
+            if value["level"] is not None and value["level"] >= self.rule_level and value["level"] != kept:
+                raise FieldError(self.name, f"An override lowers the must-have: choose a level below "
+                                            f"{self.rule_level}, or drop it. To require more, set your own "
+                                            "must-have below.")
             overrides[self.criterion] = value
         return {"overrides": overrides}
 
@@ -305,11 +435,15 @@ class OverrideQuestion(Question):
     def field(self, evaluation, *, error="", submitted=None):
         override = self.current(evaluation)
         field = super().field(evaluation, error=error, submitted=None)
-        field.extra.update({"rule_level": self.rule_level, "reason": override.get("reason", ""),
-                            "level": "" if override.get("level") is None else str(override["level"]),
-                            "overridden": bool(override)})
+        level = "" if not override else DROP if override.get("level") is None else str(override["level"])
+        field.extra.update({"rule_level": self.rule_level, "reason": override.get("reason", ""), "level": level,
+                            "overridden": bool(override), "criterion": self.criterion})
         if error and submitted is not None:
-            field.extra["level"], field.extra["reason"] = (submitted + ["", ""])[:2]
+            field.extra["level"], field.extra["reason"] = (list(submitted) + ["", ""])[:2]
+            field.extra["open"] = True
+        current = field.extra["level"] if field.extra["level"] != DROP else ""
+        field.choices = [(DROP, f"drop it — no minimum for {self.criterion}")] + minimum_choices(
+            self.ladder, blank="", current=current, below=self.rule_level)
         return field
 
 
@@ -387,21 +521,23 @@ def _keyed(kind: str, key: str, evaluation: Evaluation, context: EvaluationConte
         return WeightQuestion(key, f"{key} {context.area_names[key]}")
     if kind == "must_have" and criterion is not None:
         return LevelQuestion(f"must_have:{key}", f"{key} {criterion.title}", store="must_haves", key=key,
-                             choices=level_choices(criterion), extra={"area": criterion.area.key})
+                             ladder=lambda current: minimum_choices(criterion, blank="no minimum", current=current),
+                             extra={"area": criterion.area.key, "question": criterion.question})
     if kind == "seal":
         objective = next((o for o in context.spec.objectives if o.key == key), None)
         if objective is not None:
             return LevelQuestion(f"seal:{key}", f"Minimum SEAL for {key} {objective.name}", store="seal_minimums",
-                                 key=key, choices=level_choices(), extra={"seal": True})
+                                 key=key, ladder=lambda current: seal_choices(current=current), extra={"seal": True})
     if kind == "own_hosting" and criterion is not None and criterion.buyer_controlled_when_self_hosted:
         return LevelQuestion(f"own_hosting:{key}", f"{key} {criterion.title} — your own hosting",
                              store="own_hosting_levels", key=key,
-                             choices=level_choices(criterion, blank="— not stated —"),
-                             help="Used for offerings you host yourself, instead of a vendor claim (default 4).")
+                             ladder=lambda current: ladder_choices(criterion, blank="not stated (counts as unknown)",
+                                                                   current=current),
+                             help="Used for offerings you host yourself, instead of a vendor claim.")
     if kind == "override" and criterion is not None:
         for must in must_haves if must_haves is not None else must_haves_of(evaluation, context):
             if must.criterion == key and must.rule is not None:
-                return OverrideQuestion(must, f"{key} {criterion.title}", choices=level_choices(),
+                return OverrideQuestion(must, f"{key} {criterion.title}", criterion=criterion,
                                         help=f"must-have {key} ≥ {must.rule.level} — {must.rule.reason}")
     return None
 

@@ -20,8 +20,10 @@ from vendoreval.accounts.access import MANAGE, organisation_access
 from vendoreval.accounts.models import Membership
 from vendoreval.catalog.models import Offering
 from vendoreval.checklist.selectors import current_checklist
+from vendoreval.fields import html_id
 from vendoreval.middleware import handles_nul_in_form
 from vendoreval.scoring.conditions import conditions
+from vendoreval.scoring.seal import SEAL_LADDER
 
 from . import exports, services
 from .access import EDIT, VIEW, evaluation_access
@@ -30,7 +32,7 @@ from .context import evaluation_context
 from .history import Labels, group_history
 from .models import AuditEvent, DeletedEvaluation, Evaluation
 from .profile import must_haves_of
-from .questionnaire import STEP_KEYS, STEPS, progress
+from .questionnaire import STEP_KEYS, STEPS, fields_by_area, progress
 from .questions import NAME_MAX, FieldError, answer_names, step_questions
 from .questions import question as find_question
 from .selectors import NOT_CHANGES, archived_counts, evaluation_list
@@ -84,6 +86,7 @@ def questionnaire_step(request: HttpRequest, evaluation: Evaluation, step: str) 
     context = evaluation_context(evaluation.checklist)
     errors: dict[str, str] = {}
     submitted: dict[str, list[str]] = {}
+    asks: list[str] = []  # questions a save raised (a new sector while the buyer's own weights were kept)
     if request.method == "POST":  # the no-JavaScript path: save every answer of the step that was posted
         for q in step_questions(step, evaluation, context, must_haves_of(evaluation, context)):
             if not q.posted(request.POST):
@@ -94,15 +97,23 @@ def questionnaire_step(request: HttpRequest, evaluation: Evaluation, step: str) 
                                                         actor=request.user, context=context)
             except FieldError as exc:
                 errors[q.name], submitted[q.name] = exc.message, raw
+            else:
+                if q.follow_up(evaluation, context):
+                    asks.append(q.name)
         if not errors:
             following = STEP_KEYS.index(step) + 1
+            if asks:  # stay on the step and ask before going on
+                return redirect(_url("evaluation-step", evaluation, step=step) + "?" + urlencode({"ask": asks[0]})
+                                + f"#{html_id(asks[0])}-field")
             if "next" in request.POST and following < len(STEP_KEYS):
                 return redirect(_url("evaluation-step", evaluation, step=STEP_KEYS[following]))
             if "next" in request.POST:
                 return redirect(_url("evaluation-results", evaluation))
             return redirect(_url("evaluation-step", evaluation, step=step))
     must_haves = must_haves_of(evaluation, context)
-    fields = [q.field(evaluation, error=errors.get(q.name, ""), submitted=submitted.get(q.name))
+    ask = request.GET.get("ask", "")
+    fields = [q.asking_field(evaluation, context) if q.name == ask and not errors else
+              q.field(evaluation, error=errors.get(q.name, ""), submitted=submitted.get(q.name))
               for q in step_questions(step, evaluation, context, must_haves)]
     index = STEP_KEYS.index(step)
     return render(request, "evaluations/questionnaire.html", {
@@ -111,6 +122,7 @@ def questionnaire_step(request: HttpRequest, evaluation: Evaluation, step: str) 
         "following": STEP_KEYS[index + 1] if index + 1 < len(STEP_KEYS) else None,
         "progress": progress(evaluation), "can_edit": request.membership.can_edit, "errors": errors,
         "must_haves": must_haves, "criteria": context.criteria_by_key,
+        "areas": fields_by_area(fields, context) if step == "requirements" else [], "seal_ladder": SEAL_LADDER,
     }, status=400 if errors else 200)
 
 
@@ -118,7 +130,8 @@ def questionnaire_step(request: HttpRequest, evaluation: Evaluation, step: str) 
 @evaluation_access(EDIT)
 @require_http_methods(["POST"])
 def questionnaire_field(request: HttpRequest, evaluation: Evaluation, field: str) -> HttpResponse:
-    """Autosave of one answer (htmx). Returns the field fragment with its saved state or its error."""
+    """Autosave of one answer (htmx). Returns the field fragment with its saved state or its error; text fields take
+    only the fragment's status part, so what the buyer is typing is never replaced."""
     context = evaluation_context(evaluation.checklist)
     q = find_question(field, evaluation, context)
     if q is None:  # a tampered or stale field name: refuse before touching anything
@@ -130,8 +143,7 @@ def questionnaire_field(request: HttpRequest, evaluation: Evaluation, field: str
     except FieldError as exc:
         status, target = 422, q.field(evaluation, error=exc.message, submitted=raw)
     else:
-        status, target = 200, q.field(evaluation)
-        target.saved = True
+        status, target = 200, q.saved_field(evaluation, context)
     return render(request, "evaluations/questionnaire.html#field", {
         "field": target, "evaluation": evaluation, "can_edit": True, "progress": progress(evaluation),
         "oob": True, "saved_at": timezone.localtime(),

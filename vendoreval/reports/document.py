@@ -25,21 +25,11 @@ from vendoreval.scoring.models import (
     RequirementProfile,
 )
 from vendoreval.scoring.numbers import percent, shown
+from vendoreval.scoring.seal import SEAL_LADDER
 
 from .changes import SnapshotChanges
 from .snapshot import ReportSnapshot, upgrade
 
-SEAL_LADDER = [
-    (0, "No sovereignty", "The service is under exclusive control of parties outside the trusted jurisdictions; "
-                          "their law does not practically apply."),
-    (1, "Jurisdictional sovereignty", "Trusted law formally applies, but with limited practical enforceability; "
-                                      "untrusted parties keep exclusive control."),
-    (2, "Data sovereignty", "Trusted law applies and is enforceable; material dependencies on untrusted parties "
-                            "remain."),
-    (3, "Digital resilience", "Trusted actors exercise meaningful but not full influence; untrusted control is "
-                              "marginal."),
-    (4, "Full digital sovereignty", "Technology, operations and data are under complete trusted control."),
-]
 STRENGTH_LEVEL = 3  # vendor answers at or above this level are listed as strengths
 RISK_LEVEL = 1  # known answers at or below this level are listed as risks
 LABEL_NAMES = {"sectors", "classifications", "regulations", "modes", "uses"}
