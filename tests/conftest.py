@@ -6,7 +6,21 @@ Django modules are imported inside the fixtures so the pure scoring tests can al
 
 from __future__ import annotations
 
+import subprocess
+from pathlib import Path
+
 import pytest
+
+LOCALE = Path(__file__).resolve().parents[1] / "locale"
+
+
+def pytest_configure(config):
+    """The tests read the French and German pages: compile any translation catalog newer than its compiled file
+    (`make test` has done it already; this covers a plain `pytest`)."""
+    for po in LOCALE.glob("*/LC_MESSAGES/django.po"):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            subprocess.run(["msgfmt", "--check-format", "-o", str(mo), str(po)], check=True)
 
 
 def load_real_catalog():

@@ -3,6 +3,18 @@
 (function () {
   "use strict";
 
+  // The sentences below in the page's language: base.html prints them as a JSON data block (js_messages.py).
+  var catalog = {};
+  try {
+    var block = document.getElementById("js-messages");
+    catalog = block ? JSON.parse(block.textContent) : {};
+  } catch (e) { catalog = {}; }
+  function say(key, english, values) {
+    var text = catalog[key] || english;
+    Object.keys(values || {}).forEach(function (name) { text = text.split("{" + name + "}").join(values[name]); });
+    return text;
+  }
+
   function fieldOf(element) {
     return element && element.closest ? element.closest(".field") : null;
   }
@@ -24,15 +36,16 @@
   }
 
   document.addEventListener("htmx:sendError", function (event) {
-    markFailed(event, "Not saved: the server could not be reached. Your answer is kept here; change it again or use Save.");
+    markFailed(event, say("unreachable",
+      "Not saved: the server could not be reached. Your answer is kept here; change it again or use Save."));
   });
   document.addEventListener("htmx:responseError", function (event) {
     var status = event.detail && event.detail.xhr ? event.detail.xhr.status : 0;
-    var why = status === 403 ? "you may not change this evaluation, or your session expired — log in again"
-      : status === 410 ? "this request is closed (submitted, expired or withdrawn) — reload the page"
-      : status === 429 ? "too many requests in a short time — wait a few minutes and change it again"
-      : "the server answered " + status;
-    markFailed(event, "Not saved: " + why + ". Your answer is kept here.");
+    var why = status === 403 ? say("why_403", "you may not change this evaluation, or your session expired — log in again")
+      : status === 410 ? say("why_410", "this request is closed (submitted, expired or withdrawn) — reload the page")
+      : status === 429 ? say("why_429", "too many requests in a short time — wait a few minutes and change it again")
+      : say("why_status", "the server answered {status}", {status: status});
+    markFailed(event, say("refused", "Not saved: {why}. Your answer is kept here.", {why: why}));
   });
 
   // A select marked data-submit-on-change (the language choices) submits its form when changed; without this file
@@ -107,7 +120,7 @@
     var sent = new Map();
     controlsOf(field).forEach(function (c) { sent.set(c, valueOf(c)); });
     event.detail.xhr.vendorevalSent = sent;
-    setState(field, "Saving…", null);
+    setState(field, say("saving", "Saving…"), null);
   });
 
   document.addEventListener("htmx:beforeSwap", function (event) {  // before the new content's afterSwap reads it
@@ -161,8 +174,9 @@
     if (!counter) { return; }
     var limit = parseInt(counter.getAttribute("data-limit"), 10);
     var length = control.value.length;
-    counter.textContent = length + " of " + limit + " characters" +
-      (length > limit ? " — " + (length - limit) + " too many" : "");
+    var values = {length: length, limit: limit, over: length - limit};
+    counter.textContent = length > limit ? say("counter_over", "{length} of {limit} characters — {over} too many", values)
+      : say("counter", "{length} of {limit} characters", values);
     counter.classList.toggle("over", length > limit);
   }
 
@@ -204,7 +218,7 @@
       }
       control.setAttribute("aria-describedby", ids.join(" "));
       updateCounter(control);
-      if (unsaved.has(control) && !error) { setState(field, "Not saved yet", "pending"); }
+      if (unsaved.has(control) && !error) { setState(field, say("not_saved_yet", "Not saved yet"), "pending"); }
     });
     // the button that was pressed is gone with the old field: give focus to what follows from it
     if (document.activeElement === document.body || !document.activeElement) {
