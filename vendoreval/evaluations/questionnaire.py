@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from vendoreval.fields import Field
 
@@ -21,13 +21,15 @@ class Step:
 
 
 STEPS = [
-    Step("organisation", _lazy("Organisation and use case"), _lazy("Who is buying, for what, and which rules apply.")),
-    Step("jurisdictions", _lazy("Trusted jurisdictions"),
-         _lazy("Countries whose authorities you accept. Ownership and exposure are judged against this set.")),
-    Step("deployment", _lazy("Deployment"),
-         _lazy("How the service may run, and how well you run what you host yourself.")),
-    Step("requirements", _lazy("Must-haves"), _lazy("Minimum levels an offering must reach to stay in the ranking.")),
-    Step("weights", _lazy("Area weights"), _lazy("How much each area counts in the fit score.")),
+    Step("organisation", gettext_lazy("Organisation and use case"),
+         gettext_lazy("Who is buying, for what, and which rules apply.")),
+    Step("jurisdictions", gettext_lazy("Trusted jurisdictions"),
+         gettext_lazy("Countries whose authorities you accept. Ownership and exposure are judged against this set.")),
+    Step("deployment", gettext_lazy("Deployment"),
+         gettext_lazy("How the service may run, and how well you run what you host yourself.")),
+    Step("requirements", gettext_lazy("Must-haves"),
+         gettext_lazy("Minimum levels an offering must reach to stay in the ranking.")),
+    Step("weights", gettext_lazy("Area weights"), gettext_lazy("How much each area counts in the fit score.")),
 ]
 STEP_KEYS = [s.key for s in STEPS]
 
