@@ -42,8 +42,6 @@ GENERAL_PRESET = "general"
 DROP = "drop"  # the override choice that drops a rule's must-have altogether
 
 
-
-
 def use_labels() -> dict[str, str]:
     """The uses a model licence may withhold, named in the reader's language."""
     return {use: _(name) for use, name in USE_CHOICES.items()}
