@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from vendoreval.scoring.numbers import shown
 
@@ -44,9 +45,10 @@ def _fill(index: int, prefix: str) -> str:
 
 
 def area_profile_svg(areas: list[tuple[str, str]], series: list[tuple[str, list[float]]], *,
-                     title: str = "Area profile", maximum: float = 100, id_prefix: str = "") -> SafeString:
+                     title: str = "", maximum: float = 100, id_prefix: str = "") -> SafeString:
     """areas: [(key, name)] (areas or CSF objectives); series: [(offering name, [score 0..maximum per group])].
     Returns escaped SVG markup; `id_prefix` keeps the ids of several charts on one page or document apart."""
+    title = title or _("Area profile")
     label_w, bar_h, gap, group_gap, plot_w = 210, 11, 2, 10, 330
     group_h = len(series) * (bar_h + gap) + group_gap
     legend_h = 18 * len(series) + 8
@@ -64,7 +66,7 @@ def area_profile_svg(areas: list[tuple[str, str]], series: list[tuple[str, list[
     for a_index, (key, name) in enumerate(areas):
         out.append(f'<text x="{label_w - 6}" y="{y + group_h / 2:.1f}" text-anchor="end" fill="#1b1f24">'
                    f'{escape(key)} {escape(name)}</text>')
-        for s_index, (_, scores) in enumerate(series):
+        for s_index, (_name, scores) in enumerate(series):
             score = max(0.0, min(maximum, scores[a_index]))
             w = plot_w * score / maximum
             by = y + s_index * (bar_h + gap)
@@ -74,7 +76,7 @@ def area_profile_svg(areas: list[tuple[str, str]], series: list[tuple[str, list[
                        f'<text x="{label_w + w + 3:.1f}" y="{by + bar_h - 2:.1f}" fill="#1b1f24">'
                        f'{shown(score, 0)}</text>')
         y += group_h
-    for s_index, (name, _) in enumerate(series):
+    for s_index, (name, _scores) in enumerate(series):
         ly = height - legend_h + 6 + 18 * s_index
         out.append(f'<rect x="{label_w}" y="{ly:.1f}" width="14" height="11" fill="{_fill(s_index, id_prefix)}" '
                    f'stroke="#1b1f24" '
@@ -110,7 +112,7 @@ def fluid_profile_svg(groups: list[tuple[str, str]], series: list[tuple[str, lis
     for index, (key, name) in enumerate(groups):
         out.append(f'<text x="0" y="{y + 12:.0f}" fill="#1b1f24" font-weight="bold">{escape(key)} {escape(name)}'
                    '</text>')
-        for s_index, (_, values) in enumerate(series):
+        for s_index, (_name, values) in enumerate(series):
             value = max(0.0, min(maximum, values[index]))
             width = plot * value / maximum
             by = y + label_h + s_index * (bar_h + gap)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import dataclasses
 
+from django.utils.translation import gettext as _
+
 from vendoreval.scoring.models import CriterionResult, OfferingResult
 from vendoreval.scoring.numbers import shown
 
@@ -67,12 +69,12 @@ def comparison_table(outcome, keys: list[str], context: EvaluationContext) -> Co
                 continue
             cells = [next(r for r in o.criteria if r.criterion == c.key) for o in offerings]
             differs = len({shown_level(cell) for cell in cells}) > 1
-            rows.append(Row(c.key, criteria[c.key].title, cells, differs))
+            rows.append(Row(c.key, criteria[c.key].local_title, cells, differs))
         blocks.append(AreaBlock(area.key, area.name, scores, len({shown(s) for s in scores}) > 1, rows))
     chart = fluid_profile_svg([(a.key, a.name) for a in context.spec.areas],
                              [(o.name, [next(a.score for a in o.areas if a.area == area.key)
                                         for area in context.spec.areas]) for o in offerings],
-                             title="Area profile of the compared offerings (0–100)")
+                             title=_("Area profile of the compared offerings (0–100)"))
     objectives = []
     for objective in context.measured_objectives:
         cells = [next(x for x in o.objectives if x.objective == objective.key) for o in offerings]
@@ -81,5 +83,5 @@ def comparison_table(outcome, keys: list[str], context: EvaluationContext) -> Co
     objective_chart = fluid_profile_svg(
         [(row.key, row.name) for row in objectives],
         [(o.name, [row.cells[i].score for row in objectives]) for i, o in enumerate(offerings)],
-        title="CSF objective scores of the compared offerings (0–1000)", maximum=1000, id_prefix="csf-")
+        title=_("CSF objective scores of the compared offerings (0–1000)"), maximum=1000, id_prefix="csf-")
     return ComparisonTable(offerings, blocks, chart, objectives, objective_chart)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy
+
 from vendoreval.fields import Field
 
 from .context import EvaluationContext
@@ -13,17 +16,20 @@ from .models import Evaluation
 @dataclasses.dataclass(frozen=True)
 class Step:
     key: str
-    title: str
-    intro: str
+    title: str | Promise  # read in the reader's language
+    intro: str | Promise
 
 
 STEPS = [
-    Step("organisation", "Organisation and use case", "Who is buying, for what, and which rules apply."),
-    Step("jurisdictions", "Trusted jurisdictions",
-         "Countries whose authorities you accept. Ownership and exposure are judged against this set."),
-    Step("deployment", "Deployment", "How the service may run, and how well you run what you host yourself."),
-    Step("requirements", "Must-haves", "Minimum levels an offering must reach to stay in the ranking."),
-    Step("weights", "Area weights", "How much each area counts in the fit score."),
+    Step("organisation", gettext_lazy("Organisation and use case"),
+         gettext_lazy("Who is buying, for what, and which rules apply.")),
+    Step("jurisdictions", gettext_lazy("Trusted jurisdictions"),
+         gettext_lazy("Countries whose authorities you accept. Ownership and exposure are judged against this set.")),
+    Step("deployment", gettext_lazy("Deployment"),
+         gettext_lazy("How the service may run, and how well you run what you host yourself.")),
+    Step("requirements", gettext_lazy("Must-haves"),
+         gettext_lazy("Minimum levels an offering must reach to stay in the ranking.")),
+    Step("weights", gettext_lazy("Area weights"), gettext_lazy("How much each area counts in the fit score.")),
 ]
 STEP_KEYS = [s.key for s in STEPS]
 
@@ -39,7 +45,8 @@ def progress(evaluation: Evaluation) -> dict:
     }
     count = sum(done.values())
     return {"done": done, "steps": [(s, done[s.key]) for s in STEPS], "count": count, "total": len(done),
-            "percent": round(100 * count / len(done)), "remaining": [s.title for s in STEPS if not done[s.key]]}
+            "percent": round(100 * count / len(done)), "remaining": [str(s.title) for s in STEPS if not done[s.key]],
+            "remaining_keys": [s.key for s in STEPS if not done[s.key]]}
 
 
 @dataclasses.dataclass(frozen=True)

@@ -13,26 +13,70 @@ import math
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
 from vendoreval.fields import Field, FieldError, clean_text, parse_level
 from vendoreval.scoring.models import MAX_WEIGHT, USES
 from vendoreval.scoring.seal import SEAL_LADDER
+from vendoreval.scoring.text import decimal_mark
 
 from .context import EvaluationContext
 from .models import Evaluation
 from .profile import must_haves_of
 from .rules import EffectiveMustHave
 
+# The uses a model licence may withhold, by their English names (the report snapshot keeps these); `use_labels()`
+# gives them in the reader's language.
 USE_CHOICES = {
-    "military": "Military or defence use",
-    "government": "Use by a public authority",
-    "competing_models": "Training or improving other AI models with the outputs",
-    "multimodal_eu": "Image or other multimodal input, by an organisation based in the EU",
+    "military": gettext_noop("Military or defence use"),
+    "government": gettext_noop("Use by a public authority"),
+    "competing_models": gettext_noop("Training or improving other AI models with the outputs"),
+    "multimodal_eu": gettext_noop("Image or other multimodal input, by an organisation based in the EU"),
 }
 NAME_MAX = 200
 USE_CASES_MAX = 5000
 REASON_MAX = 500
 GENERAL_PRESET = "general"
 DROP = "drop"  # the override choice that drops a rule's must-have altogether
+
+
+def use_labels() -> dict[str, str]:
+    """The uses a model licence may withhold, named in the reader's language."""
+    return {use: _(name) for use, name in USE_CHOICES.items()}
+
+
+# The CSF SEAL ladder's names and meanings (English in `scoring.seal.SEAL_LADDER`), marked here for translation.
+_SEAL_TEXTS = (
+    gettext_noop("No sovereignty"),
+    gettext_noop("The service is under exclusive control of parties outside the trusted jurisdictions; their law does "
+                 "not practically apply."),
+    gettext_noop("Jurisdictional sovereignty"),
+    gettext_noop("Trusted law formally applies, but with limited practical enforceability; untrusted parties keep "
+                 "exclusive control."),
+    gettext_noop("Data sovereignty"),
+    gettext_noop("Trusted law applies and is enforceable; material dependencies on untrusted parties remain."),
+    gettext_noop("Digital resilience"),
+    gettext_noop("Trusted actors exercise meaningful but not full influence; untrusted control is marginal."),
+    gettext_noop("Full digital sovereignty"),
+    gettext_noop("Technology, operations and data are under complete trusted control."),
+)
+
+
+def seal_ladder() -> list[tuple[int, str, str]]:
+    """The CSF SEAL ladder (level, name, meaning), weakest first, in the reader's language."""
+    return [(level, _(name), _(meaning)) for level, name, meaning in SEAL_LADDER]
+
+
+def _weight(value: float) -> str:
+    """A weight as people read it: 12.5 in English, 12,5 in French and German."""
+    return f"{value:g}".replace(".", decimal_mark())
+
+
+def _separator() -> str:
+    """Between numbers in a list: a comma, or a semicolon where the comma is the decimal mark."""
+    return "; " if decimal_mark() == "," else ", "
 
 
 # --- what each level means, where the buyer chooses one -------------------------------------------------------------
@@ -47,13 +91,14 @@ def _minimum_label(criterion, level: int) -> str:
     """“at least 3 — <what level 3 means>”; a minimum between two steps of the ladder is met only from the next step
     up, so that step's meaning is the one that counts."""
     if level <= 0:
-        return "at least 0 — no minimum in effect: every level meets it"
+        return _("at least 0 — no minimum in effect: every level meets it")
     meeting = min((step for step in _steps(criterion) if step >= level), default=None)
     if meeting is None:
-        return f"at least {level}"
+        return _("at least %(level)s") % {"level": level}
     if meeting == level:
-        return f"at least {level} — {criterion.level_meaning(level)}"
-    return f"at least {level} — met only from level {meeting}: {criterion.level_meaning(meeting)}"
+        return _("at least %(level)s — %(meaning)s") % {"level": level, "meaning": criterion.level_meaning(level)}
+    return _("at least %(level)s — met only from level %(step)s: %(meaning)s") % {
+        "level": level, "step": meeting, "meaning": criterion.level_meaning(meeting)}
 
 
 def minimum_choices(criterion, *, blank: str, current: str = "", below: int | None = None) -> list[tuple[str, str]]:
@@ -70,15 +115,17 @@ def ladder_choices(criterion, *, blank: str, current: str = "") -> list[tuple[st
     levels = _steps(criterion)
     if current.isdigit() and int(current) not in levels:
         levels = sorted([*levels, int(current)], reverse=True)
-    between = "between two steps of this ladder"
-    return [("", blank)] + [(str(level), f"{level} — {criterion.level_meaning(level) or between}") for level in levels]
+    between = _("between two steps of this ladder")
+    return [("", blank)] + [(str(level), _("%(level)s — %(meaning)s") % {
+        "level": level, "meaning": criterion.level_meaning(level) or between}) for level in levels]
 
 
 def seal_choices(*, current: str = "") -> list[tuple[str, str]]:
     """A minimum SEAL: the CSF SEAL ladder's levels above 0, strongest first, each by its name (the step lists what
     they mean once, above the objectives)."""
-    levels = [(level, name) for level, name, _meaning in reversed(SEAL_LADDER) if level > 0 or current == "0"]
-    return [("", "no minimum")] + [(str(level), f"at least SEAL-{level} {name}") for level, name in levels]
+    levels = [(level, name) for level, name, _meaning in reversed(seal_ladder()) if level > 0 or current == "0"]
+    return [("", _("no minimum"))] + [
+        (str(level), _("at least SEAL-%(level)s %(name)s") % {"level": level, "name": name}) for level, name in levels]
 
 
 def answer_names(context: EvaluationContext) -> dict[str, dict[str, str]]:
@@ -89,7 +136,7 @@ def answer_names(context: EvaluationContext) -> dict[str, dict[str, str]]:
         "classifications": dict(context.classification_choices),
         "regulations": {r["key"]: r["name"] for r in context.regulations},
         "modes": dict(context.mode_choices),
-        "uses": dict(USE_CHOICES),
+        "uses": use_labels(),
     }
 
 
@@ -183,13 +230,14 @@ class ChoiceQuestion(Question):
     """One value from a list (or none): sector, data classification."""
 
     def __init__(self, name: str, label: str, *, attr: str, unknown: str, kind: str = "select", **kwargs):
+        """`unknown`: the message for a value not among the choices, with `%(value)s` for that value."""
         super().__init__(name, label, **kwargs)
         self.attr, self.unknown, self.kind = attr, unknown, kind
 
     def clean(self, raw, context):
         value = self.first(raw).strip()
-        if value and value not in {v for v, _ in self.choices if v}:
-            raise FieldError(self.name, f"{self.unknown} “{value}”.")
+        if value and value not in {v for v, _label in self.choices if v}:
+            raise FieldError(self.name, self.unknown % {"value": value})
         return value
 
     def changes(self, evaluation, value, context):
@@ -235,7 +283,8 @@ class SectorQuestion(ChoiceQuestion):
             preset = context.preset(evaluation.sector)
             field.extra["replace_weights"] = {
                 "sector": preset["name"],
-                "weights": ", ".join(f"{a.key} {preset['weights'].get(a.key, 0):g}" for a in context.spec.areas)}
+                "weights": _separator().join(f"{a.key} {_weight(preset['weights'].get(a.key, 0))}"
+                                             for a in context.spec.areas)}
         return field
 
     @staticmethod
@@ -263,9 +312,9 @@ class MultiChoiceQuestion(Question):
         if self.required and not values:
             raise FieldError(self.name, self.required)
         if self.unknown:
-            unknown = [v for v in values if v not in {c for c, _ in self.choices}]
+            unknown = [v for v in values if v not in {c for c, _label in self.choices}]
             if unknown:
-                raise FieldError(self.name, f"{self.unknown} {', '.join(unknown)}.")
+                raise FieldError(self.name, self.unknown % {"value": ", ".join(unknown)})
         return values
 
     def changes(self, evaluation, value, context):
@@ -299,10 +348,11 @@ class CountQuestion(Question):
         if not text:
             return None
         if not text.isdigit() or int(text) == 0:
-            raise FieldError(self.name, f"Enter a whole number above zero, for example 5000 (got “{text}”), or leave "
-                                        "it empty.")
+            raise FieldError(self.name, _("Enter a whole number above zero, for example 5000 (got “%(text)s”), or "
+                                          "leave it empty.") % {"text": text})
         if int(text) > self.maximum:
-            raise FieldError(self.name, f"Enter at most {self.maximum:,}.")
+            raise FieldError(self.name, _("Enter at most %(maximum)s.") % {
+                "maximum": number_format(self.maximum, force_grouping=True)})
         return int(text)
 
     def changes(self, evaluation, value, context):
@@ -327,12 +377,12 @@ class WeightQuestion(Question):
         except ValueError:
             weight = math.nan
         if math.isnan(weight):
-            raise FieldError(self.name, f"Enter a number, for example 15 (got “{text}”).")
+            raise FieldError(self.name, _("Enter a number, for example 15 (got “%(text)s”).") % {"text": text})
         if weight < 0:
-            raise FieldError(self.name, "A weight cannot be negative.")
+            raise FieldError(self.name, _("A weight cannot be negative."))
         if weight > MAX_WEIGHT:
-            raise FieldError(self.name, f"Weights run from 0 to {MAX_WEIGHT:g}; only their proportions count, so "
-                                        "15 and 30 mean the same as 150 and 300.")
+            raise FieldError(self.name, _("Weights run from 0 to %(maximum)s; only their proportions count, so 15 and "
+                                          "30 mean the same as 150 and 300.") % {"maximum": f"{MAX_WEIGHT:g}"})
         return weight
 
     def changes(self, evaluation, value, context):
@@ -405,15 +455,15 @@ class OverrideQuestion(Question):
         reason = clean_text(self.name, reason_raw, max_length=REASON_MAX)
         if not level_raw and not reason:
             if action.strip() == self.APPLY:
-                raise FieldError(self.name, "Choose the new minimum (a lower level, or drop the must-have) and say "
-                                            "why.")
+                raise FieldError(self.name, _("Choose the new minimum (a lower level, or drop the must-have) and "
+                                              "say why."))
             return None  # nothing chosen, nothing typed: nothing changes
         if not level_raw:
-            raise FieldError(self.name, "Choose the new minimum: a lower level, or drop the must-have.")
+            raise FieldError(self.name, _("Choose the new minimum: a lower level, or drop the must-have."))
         level = None if level_raw == DROP else parse_level(self.name, level_raw, allow_blank=False)
         if not reason:
-            raise FieldError(self.name, "Say why this must-have does not apply; the reason is kept in the audit "
-                                        "trail and the report.")
+            raise FieldError(self.name, _("Say why this must-have does not apply; the reason is kept in the audit "
+                                          "trail and the report."))
         return {"level": level, "reason": reason}
 
     def changes(self, evaluation, value, context):
@@ -423,9 +473,9 @@ class OverrideQuestion(Question):
         if value != UNDO:
             kept = evaluation.overrides.get(self.criterion, {}).get("level", -1)
             if value["level"] is not None and value["level"] >= self.rule_level and value["level"] != kept:
-                raise FieldError(self.name, f"An override lowers the must-have: choose a level below "
-                                            f"{self.rule_level}, or drop it. To require more, set your own "
-                                            "must-have below.")
+                raise FieldError(self.name, _("An override lowers the must-have: choose a level below %(level)s, "
+                                              "or drop it. To require more, set your own must-have below.") % {
+                    "level": self.rule_level})
             overrides[self.criterion] = value
         return {"overrides": overrides}
 
@@ -442,7 +492,7 @@ class OverrideQuestion(Question):
             field.extra["level"], field.extra["reason"] = (list(submitted) + ["", ""])[:2]
             field.extra["open"] = True
         current = field.extra["level"] if field.extra["level"] != DROP else ""
-        field.choices = [(DROP, f"drop it — no minimum for {self.criterion}")] + minimum_choices(
+        field.choices = [(DROP, _("drop it — no minimum for %(key)s") % {"key": self.criterion})] + minimum_choices(
             self.ladder, blank="", current=current, below=self.rule_level)
         return field
 
@@ -451,7 +501,7 @@ class ShortlistQuestion(Question):
     """The offerings the report details (checked against the catalog by `services.evaluation_set_shortlist`)."""
 
     def __init__(self):
-        super().__init__("shortlist", "Shortlist")
+        super().__init__("shortlist", _("Shortlist"))
 
     def clean(self, raw, context):
         return list(dict.fromkeys(v for v in raw if v))
@@ -468,47 +518,47 @@ class ShortlistQuestion(Question):
 
 def _fixed(name: str, context: EvaluationContext) -> Question | None:
     if name == "name":
-        return TextQuestion("name", "Evaluation name", attr="name", max_length=NAME_MAX,
-                            required="The evaluation needs a name.")
+        return TextQuestion("name", _("Evaluation name"), attr="name", max_length=NAME_MAX,
+                            required=_("The evaluation needs a name."))
     if name == "sector":
         return SectorQuestion(
-            "sector", "Sector", attr="sector", unknown="Unknown sector",
-            choices=[("", "— choose a sector —")] + [(k, p["name"]) for k, p in context.presets.items()],
-            help="A sector brings starting weights and must-haves; you can change both later.")
+            "sector", _("Sector"), attr="sector", unknown=_("Unknown sector “%(value)s”."),
+            choices=[("", _("— choose a sector —"))] + [(k, p["name"]) for k, p in context.presets.items()],
+            help=_("A sector brings starting weights and must-haves; you can change both later."))
     if name == "classification":
         return ChoiceQuestion(
-            "classification", "Most sensitive data the service will see", attr="classification", kind="radio",
-            unknown="Unknown data classification", choices=context.classification_choices,
-            help="Restricted or secret data adds must-haves B1 ≥ 4, C1 ≥ 4 and D1 ≥ 3.")
+            "classification", _("Most sensitive data the service will see"), attr="classification", kind="radio",
+            unknown=_("Unknown data classification “%(value)s”."), choices=context.classification_choices,
+            help=_("Restricted or secret data adds must-haves B1 ≥ 4, C1 ≥ 4 and D1 ≥ 3."))
     if name == "use_cases":
-        return TextQuestion("use_cases", "Use cases", attr="use_cases", kind="textarea", max_length=USE_CASES_MAX,
-                            help="For example: engineering assistant on design documents; drafting tender answers.")
+        return TextQuestion("use_cases", _("Use cases"), attr="use_cases", kind="textarea", max_length=USE_CASES_MAX,
+                            help=_("For example: engineering assistant on design documents; drafting tender answers."))
     if name == "regulations":
-        return MultiChoiceQuestion("regulations", "Regulations that apply", attr="regulations",
-                                   unknown="Unknown regulation",
+        return MultiChoiceQuestion("regulations", _("Regulations that apply"), attr="regulations",
+                                   unknown=_("Unknown regulation %(value)s."),
                                    choices=[(r["key"], r["name"]) for r in context.regulations])
     if name == "trusted_countries":
         return TrustedQuestion(
-            "trusted_countries", "Trusted jurisdictions", attr="trusted_countries", upper=True,
-            required="Trust at least one jurisdiction; the default is every EU and EEA country.",
-            choices=[(c.code, f"{c.name} ({c.code})") for c in context.countries],
-            help="Default: every EU and EEA country. A Swiss, UK or Canadian buyer adds their own.")
+            "trusted_countries", _("Trusted jurisdictions"), attr="trusted_countries", upper=True,
+            required=_("Trust at least one jurisdiction; the default is every EU and EEA country."),
+            choices=[(c.code, f"{c.local_name} ({c.code})") for c in context.countries],
+            help=_("Default: every EU and EEA country. A Swiss, UK or Canadian buyer adds their own."))
     if name == "licence_uses":
         return MultiChoiceQuestion(
-            "licence_uses", "Uses the model licence must permit", attr="licence_uses", unknown="Unknown use",
-            choices=[(use, USE_CHOICES[use]) for use in USES],
-            help="Some model licences withhold uses (Llama 3.1 forbids military use; Llama 3.2 withholds multimodal "
-                 "use from organisations based in the EU). A defence sector adds military use, a public "
-                 "administration government use.")
+            "licence_uses", _("Uses the model licence must permit"), attr="licence_uses",
+            unknown=_("Unknown use %(value)s."), choices=[(use, use_labels()[use]) for use in USES],
+            help=_("Some model licences withhold uses (Llama 3.1 forbids military use; Llama 3.2 withholds multimodal "
+                   "use from organisations based in the EU). A defence sector adds military use, a public "
+                   "administration government use."))
     if name == "monthly_users":
-        return CountQuestion("monthly_users", "Expected monthly active users (optional)", attr="monthly_users",
+        return CountQuestion("monthly_users", _("Expected monthly active users (optional)"), attr="monthly_users",
                              maximum=10**10,
-                             help="Some licences need a separate licence above a number of monthly active users "
-                                  "(Llama: 700 million).")
+                             help=_("Some licences need a separate licence above a number of monthly active users "
+                                    "(Llama: 700 million)."))
     if name == "acceptable_modes":
-        return MultiChoiceQuestion("acceptable_modes", "Acceptable deployment modes", attr="acceptable_modes",
-                                   required="Accept at least one deployment mode.", choices=context.mode_choices,
-                                   help="Offerings in other modes are excluded, with that reason.")
+        return MultiChoiceQuestion("acceptable_modes", _("Acceptable deployment modes"), attr="acceptable_modes",
+                                   required=_("Accept at least one deployment mode."), choices=context.mode_choices,
+                                   help=_("Offerings in other modes are excluded, with that reason."))
     if name == "shortlist":
         return ShortlistQuestion()
     return None
@@ -520,25 +570,28 @@ def _keyed(kind: str, key: str, evaluation: Evaluation, context: EvaluationConte
     if kind == "weight" and key in context.area_names:
         return WeightQuestion(key, f"{key} {context.area_names[key]}")
     if kind == "must_have" and criterion is not None:
-        return LevelQuestion(f"must_have:{key}", f"{key} {criterion.title}", store="must_haves", key=key,
-                             ladder=lambda current: minimum_choices(criterion, blank="no minimum", current=current),
-                             extra={"area": criterion.area.key, "question": criterion.question})
+        return LevelQuestion(f"must_have:{key}", f"{key} {criterion.local_title}", store="must_haves", key=key,
+                             ladder=lambda current: minimum_choices(criterion, blank=_("no minimum"), current=current),
+                             extra={"area": criterion.area.key, "question": criterion.local_question})
     if kind == "seal":
         objective = next((o for o in context.spec.objectives if o.key == key), None)
         if objective is not None:
-            return LevelQuestion(f"seal:{key}", f"Minimum SEAL for {key} {objective.name}", store="seal_minimums",
+            return LevelQuestion(f"seal:{key}", _("Minimum SEAL for %(key)s %(name)s") % {
+                                     "key": key, "name": objective.name}, store="seal_minimums",
                                  key=key, ladder=lambda current: seal_choices(current=current), extra={"seal": True})
     if kind == "own_hosting" and criterion is not None and criterion.buyer_controlled_when_self_hosted:
-        return LevelQuestion(f"own_hosting:{key}", f"{key} {criterion.title} — your own hosting",
+        return LevelQuestion(f"own_hosting:{key}", _("%(key)s %(title)s — your own hosting") % {
+                                 "key": key, "title": criterion.local_title},
                              store="own_hosting_levels", key=key,
-                             ladder=lambda current: ladder_choices(criterion, blank="not stated (counts as unknown)",
+                             ladder=lambda current: ladder_choices(criterion, blank=_("not stated (counts as unknown)"),
                                                                    current=current),
-                             help="Used for offerings you host yourself, instead of a vendor claim.")
+                             help=_("Used for offerings you host yourself, instead of a vendor claim."))
     if kind == "override" and criterion is not None:
         for must in must_haves if must_haves is not None else must_haves_of(evaluation, context):
             if must.criterion == key and must.rule is not None:
-                return OverrideQuestion(must, f"{key} {criterion.title}", criterion=criterion,
-                                        help=f"must-have {key} ≥ {must.rule.level} — {must.rule.reason}")
+                return OverrideQuestion(must, f"{key} {criterion.local_title}", criterion=criterion,
+                                        help=_("must-have %(key)s ≥ %(level)s — %(reason)s") % {
+                                            "key": key, "level": must.rule.level, "reason": must.rule.reason})
     return None
 
 

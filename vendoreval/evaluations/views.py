@@ -13,6 +13,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 from django.views.decorators.vary import vary_on_headers
 
@@ -23,7 +25,6 @@ from vendoreval.checklist.selectors import current_checklist
 from vendoreval.fields import html_id
 from vendoreval.middleware import handles_nul_in_form
 from vendoreval.scoring.conditions import conditions
-from vendoreval.scoring.seal import SEAL_LADDER
 
 from . import exports, services
 from .access import EDIT, VIEW, evaluation_access
@@ -33,7 +34,7 @@ from .history import Labels, group_history
 from .models import AuditEvent, DeletedEvaluation, Evaluation
 from .profile import must_haves_of
 from .questionnaire import STEP_KEYS, STEPS, fields_by_area, progress
-from .questions import NAME_MAX, FieldError, answer_names, step_questions
+from .questions import NAME_MAX, FieldError, answer_names, seal_ladder, step_questions
 from .questions import question as find_question
 from .selectors import NOT_CHANGES, archived_counts, evaluation_list
 from .work_queue import work_queue
@@ -122,7 +123,7 @@ def questionnaire_step(request: HttpRequest, evaluation: Evaluation, step: str) 
         "following": STEP_KEYS[index + 1] if index + 1 < len(STEP_KEYS) else None,
         "progress": progress(evaluation), "can_edit": request.membership.can_edit, "errors": errors,
         "must_haves": must_haves, "criteria": context.criteria_by_key,
-        "areas": fields_by_area(fields, context) if step == "requirements" else [], "seal_ladder": SEAL_LADDER,
+        "areas": fields_by_area(fields, context) if step == "requirements" else [], "seal_ladder": seal_ladder(),
     }, status=400 if errors else 200)
 
 
@@ -135,7 +136,8 @@ def questionnaire_field(request: HttpRequest, evaluation: Evaluation, field: str
     context = evaluation_context(evaluation.checklist)
     q = find_question(field, evaluation, context)
     if q is None:  # a tampered or stale field name: refuse before touching anything
-        return HttpResponse(f"Unknown question “{field}”.", status=400, content_type="text/plain; charset=utf-8")
+        return HttpResponse(_("Unknown question “%(name)s”.") % {"name": field}, status=400,
+                            content_type="text/plain; charset=utf-8")
     raw = q.raw(request.POST)
     try:
         evaluation = services.evaluation_answer(evaluation=evaluation, question=q, raw=raw, actor=request.user,
@@ -189,9 +191,9 @@ def _compared(request: HttpRequest, evaluation: Evaluation, outcome) -> tuple[li
     keys = list(dict.fromkeys(request.GET.getlist("o"))) or evaluation.shortlist
     unknown = [k for k in keys if k not in outcome.offerings]
     if unknown:
-        return keys, f"Unknown offering {', '.join(unknown)}."
+        return keys, _("Unknown offering %(keys)s.") % {"keys": ", ".join(unknown)}
     if not 2 <= len(keys) <= 6:
-        return keys, "Pick between 2 and 6 offerings to compare."
+        return keys, _("Pick between 2 and 6 offerings to compare.")
     return keys, ""
 
 
@@ -221,8 +223,9 @@ def evaluation_shortlist(request: HttpRequest, evaluation: Evaluation) -> HttpRe
     except FieldError as exc:
         messages.error(request, exc.message)
     else:
-        plural = "s" if len(keys) != 1 else ""
-        messages.success(request, f"Shortlist saved: {len(keys)} offering{plural} for the report.")
+        messages.success(request, ngettext("Shortlist saved: %(n)s offering for the report.",
+                                           "Shortlist saved: %(n)s offerings for the report.", len(keys)) % {
+            "n": len(keys)})
     query = "&".join(f"o={k}" for k in keys)
     return redirect(_url("evaluation-compare", evaluation) + (f"?{query}" if query else ""))
 
@@ -230,7 +233,7 @@ def evaluation_shortlist(request: HttpRequest, evaluation: Evaluation) -> HttpRe
 def history_labels(evaluation: Evaluation, context) -> Labels:
     """The names the activity page reads the evaluation's answers with (the report reads the same from its
     snapshot)."""
-    return Labels(areas=context.area_names, criteria={c.key: c.title for c in context.criteria},
+    return Labels(areas=context.area_names, criteria={c.key: c.local_title for c in context.criteria},
                   objectives={o.key: o.name for o in context.spec.objectives},
                   offerings=dict(Offering.objects.visible_to([evaluation.organisation]).values_list("key", "name")),
                   **answer_names(context))
@@ -259,12 +262,17 @@ def evaluation_adopt_checklist(request: HttpRequest, evaluation: Evaluation) -> 
     """Move the evaluation to the current checklist version, its answers carried over where they still apply."""
     current = current_checklist()
     if current is None or current.pk == evaluation.checklist_id:
-        messages.info(request, "The evaluation already uses the current checklist.")
+        messages.info(request, _("The evaluation already uses the current checklist."))
     else:
         dropped = services.evaluation_adopt_checklist(evaluation=evaluation, context=evaluation_context(current),
                                                       actor=request.user)
-        messages.success(request, f"The evaluation now uses checklist v{current.version}; your answers were carried "
-                                  "over" + (f" except {', '.join(dropped)}." if dropped else "."))
+        if dropped:
+            message = _("The evaluation now uses checklist v%(version)s; your answers were carried over except "
+                        "%(keys)s.") % {"version": current.version, "keys": ", ".join(dropped)}
+        else:
+            message = _("The evaluation now uses checklist v%(version)s; your answers were carried over.") % {
+                "version": current.version}
+        messages.success(request, message)
     return redirect(_url("evaluation-results", evaluation))
 
 
@@ -273,7 +281,7 @@ def evaluation_adopt_checklist(request: HttpRequest, evaluation: Evaluation) -> 
 def catalog_work_queue(request: HttpRequest) -> HttpResponse:
     """For catalog editors: unknown and stale answers of the shared catalog, by how many evaluations rely on them."""
     if not (request.user.is_staff and request.user.has_perm("catalog.change_answer")):
-        raise PermissionDenied("The work queue is for catalog editors.")
+        raise PermissionDenied(_("The work queue is for catalog editors."))
     items = work_queue(timezone.localdate())
     return render(request, "evaluations/work_queue.html", {"items": items[:500], "total": len(items)})
 
@@ -285,7 +293,7 @@ def catalog_work_queue(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def evaluation_duplicate(request: HttpRequest, evaluation: Evaluation) -> HttpResponse:
     """A new evaluation with this one's requirement profile, as a template for another use case."""
-    error, name = "", f"{evaluation.name} (copy)"[:NAME_MAX]
+    error, name = "", (_("%(name)s (copy)") % {"name": evaluation.name})[:NAME_MAX]
     if request.method == "POST":
         name = request.POST.get("name", "")
         try:
@@ -294,8 +302,9 @@ def evaluation_duplicate(request: HttpRequest, evaluation: Evaluation) -> HttpRe
         except FieldError as exc:
             error = exc.message
         else:
-            messages.success(request, f"“{duplicate.name}” starts with the requirement profile of “{evaluation.name}”. "
-                                      "Describe its use case; the shortlist and the history were not copied.")
+            messages.success(request, _("“%(name)s” starts with the requirement profile of “%(source)s”. Describe its "
+                                        "use case; the shortlist and the history were not copied.") % {
+                "name": duplicate.name, "source": evaluation.name})
             return redirect(_url("evaluation-step", duplicate, step=STEP_KEYS[0]))
     return render(request, "evaluations/duplicate.html", {"evaluation": evaluation, "error": error, "name": name,
                                                           "name_max": NAME_MAX}, status=400 if error else 200)
@@ -311,9 +320,10 @@ def _archive(request: HttpRequest, evaluation: Evaluation, *, archived: bool) ->
             return render(request, "home.html#row", {**context, "row": row})
         return render(request, "home.html#moved", {**context, "evaluation": evaluation, "archived": archived})
     if archived:
-        messages.success(request, f"“{evaluation.name}” is archived. It stays readable; find it under Archived.")
+        messages.success(request, _("“%(name)s” is archived. It stays readable; find it under Archived.") % {
+            "name": evaluation.name})
     else:
-        messages.success(request, f"“{evaluation.name}” is back in the list of evaluations.")
+        messages.success(request, _("“%(name)s” is back in the list of evaluations.") % {"name": evaluation.name})
     return redirect(reverse("home") + ("?archived=1" if view == "archive" else ""))
 
 
@@ -341,10 +351,10 @@ def evaluation_delete(request: HttpRequest, evaluation: Evaluation) -> HttpRespo
         if request.POST.get("confirm") == evaluation.slug:
             record = services.evaluation_delete(evaluation=evaluation, actor=request.user,
                                                 context=evaluation_context(evaluation.checklist))
-            messages.success(request, f"“{record.name}” was deleted with its history and reports. The record of "
-                                      "deleted evaluations keeps who deleted it and when.")
+            messages.success(request, _("“%(name)s” was deleted with its history and reports. The record of deleted "
+                                        "evaluations keeps who deleted it and when.") % {"name": record.name})
             return redirect("home")
-        error = "Confirm with the button below which evaluation to delete."
+        error = _("Confirm with the button below which evaluation to delete.")
     events = evaluation.audit_events.aggregate(
         changes=Count("pk", filter=~Q(action__in=NOT_CHANGES)), reports=Count("pk", filter=Q(
             action="report_generated")))
@@ -386,7 +396,7 @@ def evaluation_ranking_export(request: HttpRequest, evaluation: Evaluation, fmt:
     """The results page's ranking (and, in XLSX, the excluded offerings and every source) as a download."""
     outcome = services.evaluation_outcome(evaluation, evaluation_context(evaluation.checklist))
     return _export(exports.ranking_sheets(outcome), fmt, name=f"{evaluation.slug}-ranking",
-                   title=f"Ranking: {evaluation.name}")
+                   title=_("Ranking: %(name)s") % {"name": evaluation.name})
 
 
 @evaluation_access(VIEW, edit_methods=())
@@ -400,4 +410,5 @@ def evaluation_compare_export(request: HttpRequest, evaluation: Evaluation, fmt:
         query = request.META.get("QUERY_STRING", "")
         return redirect(_url("evaluation-compare", evaluation) + (f"?{query}" if query else ""))
     return _export(exports.comparison_sheets(outcome, comparison_table(outcome, keys, context)), fmt,
-                   name=f"{evaluation.slug}-comparison", title=f"Comparison: {evaluation.name}")
+                   name=f"{evaluation.slug}-comparison",
+                   title=_("Comparison: %(name)s") % {"name": evaluation.name})
