@@ -17,8 +17,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import pgettext
+from django.utils.translation import gettext_lazy, pgettext
 
 from vendoreval.catalog.schema import DEPLOYMENT_MODE_LABELS, DeploymentMode
 from vendoreval.scoring.models import CriterionResult, OfferingResult
@@ -81,12 +80,13 @@ def level(cell: CriterionResult) -> int | str:
 
 
 RANKING_COLUMNS = (
-    Column(_lazy("Rank"), 6), Column(_lazy("Offering"), 36), Column(_lazy("Vendor"), 24),
-    Column(_lazy("Deployment mode"), 24), Column(_lazy("Fit"), 8, SCORE_FORMAT),
-    Column(_lazy("Sovereignty Score"), 12, SCORE_FORMAT), Column(_lazy("SEAL assured"), 9),
-    Column(_lazy("SEAL attainable"), 10), Column(_lazy("Unknown answers between the SEALs"), 14),
-    Column(_lazy("Confirmed facts (%)"), 11), Column(_lazy("Data gaps"), 8), Column(_lazy("First in samples (%)"), 11),
-    Column(_lazy("Explanation"), 80), Column(_lazy("Key"), 24),
+    Column(gettext_lazy("Rank"), 6), Column(gettext_lazy("Offering"), 36), Column(gettext_lazy("Vendor"), 24),
+    Column(gettext_lazy("Deployment mode"), 24), Column(gettext_lazy("Fit"), 8, SCORE_FORMAT),
+    Column(gettext_lazy("Sovereignty Score"), 12, SCORE_FORMAT), Column(gettext_lazy("SEAL assured"), 9),
+    Column(gettext_lazy("SEAL attainable"), 10), Column(gettext_lazy("Unknown answers between the SEALs"), 14),
+    Column(gettext_lazy("Confirmed facts (%)"), 11), Column(gettext_lazy("Data gaps"), 8),
+    Column(gettext_lazy("First in samples (%)"), 11), Column(gettext_lazy("Explanation"), 80),
+    Column(gettext_lazy("Key"), 24),
 )
 
 
@@ -111,10 +111,10 @@ def excluded_sheet(outcome) -> Sheet:
 
 
 SOURCE_COLUMNS = (
-    Column(_lazy("Offering"), 30), Column(_lazy("Criterion"), 9), Column(_lazy("Criterion title"), 30),
-    Column(_lazy("Level"), 9), Column(_lazy("Source"), 40), Column(_lazy("URL"), 50), Column(_lazy("Source date"), 12),
-    Column(_lazy("Accessed"), 12), Column(_lazy("Confidence"), 12), Column(_lazy("Note"), 50),
-    Column(_lazy("Offering key"), 24),
+    Column(gettext_lazy("Offering"), 30), Column(gettext_lazy("Criterion"), 9),
+    Column(gettext_lazy("Criterion title"), 30), Column(gettext_lazy("Level"), 9), Column(gettext_lazy("Source"), 40),
+    Column(gettext_lazy("URL"), 50), Column(gettext_lazy("Source date"), 12), Column(gettext_lazy("Accessed"), 12),
+    Column(gettext_lazy("Confidence"), 12), Column(gettext_lazy("Note"), 50), Column(gettext_lazy("Offering key"), 24),
 )
 
 

@@ -21,8 +21,7 @@ from typing import Any
 from django.conf import settings
 from django.utils import formats
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 BURST_GAP = dt.timedelta(minutes=30)
 TEXT_LIMIT = 80  # long texts (use cases, reasons) are shown up to this many characters
@@ -172,17 +171,18 @@ def _override_detail(old: Any, new: Any) -> str:
 
 
 SIMPLE_SETS = {  # field -> (label, which names)
-    "trusted_countries": (_lazy("Trusted jurisdictions"), None),
-    "acceptable_modes": (_lazy("Acceptable deployment modes"), "modes"),
-    "regulations": (_lazy("Regulations"), "regulations"),
-    "licence_uses": (_lazy("Uses the model licence must permit"), "uses"),
-    "shortlist": (_lazy("Shortlist"), "offerings"),
+    "trusted_countries": (gettext_lazy("Trusted jurisdictions"), None),
+    "acceptable_modes": (gettext_lazy("Acceptable deployment modes"), "modes"),
+    "regulations": (gettext_lazy("Regulations"), "regulations"),
+    "licence_uses": (gettext_lazy("Uses the model licence must permit"), "uses"),
+    "shortlist": (gettext_lazy("Shortlist"), "offerings"),
 }
 LEVEL_MAPS = {  # field -> (label for one key, label for several, how a key is named, what "no level" reads)
-    "must_haves": (_lazy("Must-have %(name)s"), _lazy("Must-haves"), "criterion", _lazy("none")),
-    "seal_minimums": (_lazy("Minimum SEAL for %(name)s"), _lazy("Minimum SEALs"), "objective", _lazy("none")),
-    "own_hosting_levels": (_lazy("Own-hosting level of %(name)s"), _lazy("Own-hosting levels"), "criterion",
-                           _lazy("not stated")),
+    "must_haves": (gettext_lazy("Must-have %(name)s"), gettext_lazy("Must-haves"), "criterion", gettext_lazy("none")),
+    "seal_minimums": (gettext_lazy("Minimum SEAL for %(name)s"), gettext_lazy("Minimum SEALs"), "objective",
+                      gettext_lazy("none")),
+    "own_hosting_levels": (gettext_lazy("Own-hosting level of %(name)s"), gettext_lazy("Own-hosting levels"),
+                           "criterion", gettext_lazy("not stated")),
 }
 
 
@@ -203,7 +203,7 @@ def describe_field(field: str, old: Any, new: Any, labels: Labels, note: str = "
         label, names = SIMPLE_SETS[field]
         return [Change(str(label), _set_diff(old, new, getattr(labels, names) if names else None))]
     if field == "area_weights":
-        changed = _keyed(_lazy("Weight of %(name)s"), _lazy("Weights"),
+        changed = _keyed(gettext_lazy("Weight of %(name)s"), gettext_lazy("Weights"),
                          [(labels.area(k), f"{_number(a)} → {_number(b)}") for k, a, b in _map_changes(old, new)])
         return [changed] if changed else []
     if field in LEVEL_MAPS:
@@ -213,7 +213,7 @@ def describe_field(field: str, old: Any, new: Any, labels: Labels, note: str = "
                                      for k, a, b in _map_changes(old, new)])
         return [changed] if changed else []
     if field == "overrides":
-        changed = _keyed(_lazy("Override of must-have %(name)s"), _lazy("Overrides of must-haves"),
+        changed = _keyed(gettext_lazy("Override of must-have %(name)s"), gettext_lazy("Overrides of must-haves"),
                          [(labels.criterion(k), _override_detail(a, b)) for k, a, b in _map_changes(old, new)])
         return [changed] if changed else []
     if field == "monthly_users":
@@ -229,11 +229,12 @@ def describe_field(field: str, old: Any, new: Any, labels: Labels, note: str = "
 
 
 FIELD_LABELS = {
-    "name": _lazy("Name"), "sector": _lazy("Sector"), "classification": _lazy("Data classification"),
-    "use_cases": _lazy("Use cases"), "area_weights": _lazy("Weights"), "must_haves": _lazy("Must-haves"),
-    "seal_minimums": _lazy("Minimum SEALs"), "overrides": _lazy("Overrides of must-haves"),
-    "own_hosting_levels": _lazy("Own-hosting levels"), "monthly_users": _lazy("Monthly active users"),
-    "trusted_confirmed": _lazy("Trusted jurisdictions confirmed"), "checklist": _lazy("Checklist"),
+    "name": gettext_lazy("Name"), "sector": gettext_lazy("Sector"),
+    "classification": gettext_lazy("Data classification"), "use_cases": gettext_lazy("Use cases"),
+    "area_weights": gettext_lazy("Weights"), "must_haves": gettext_lazy("Must-haves"),
+    "seal_minimums": gettext_lazy("Minimum SEALs"), "overrides": gettext_lazy("Overrides of must-haves"),
+    "own_hosting_levels": gettext_lazy("Own-hosting levels"), "monthly_users": gettext_lazy("Monthly active users"),
+    "trusted_confirmed": gettext_lazy("Trusted jurisdictions confirmed"), "checklist": gettext_lazy("Checklist"),
     **{f: label for f, (label, _names) in SIMPLE_SETS.items()},
 }
 
