@@ -21,7 +21,7 @@ from typing import Any
 from django.conf import settings
 from django.utils import formats
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 
 BURST_GAP = dt.timedelta(minutes=30)
 TEXT_LIMIT = 80  # long texts (use cases, reasons) are shown up to this many characters
@@ -61,7 +61,10 @@ class Change:
     detail: str = ""
 
     def __str__(self) -> str:
-        return f"{self.label}: {self.detail}" if self.detail else self.label
+        if not self.detail:
+            return self.label
+        return pgettext("a line of the change history", "%(label)s: %(detail)s") % {"label": self.label,
+                                                                                 "detail": self.detail}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -130,6 +133,14 @@ def _set_diff(old: Any, new: Any, names: Mapping[str, str] | None = None) -> str
     return ""
 
 
+def semicolons(parts: list[str]) -> str:
+    """Parts of a line separated as the reader's language writes it ("a; b", French "a ; b")."""
+    text = parts[0] if parts else ""
+    for part in parts[1:]:
+        text = pgettext("separates the parts of a list", "%(list)s; %(item)s") % {"list": text, "item": part}
+    return text
+
+
 def _map_changes(old: Any, new: Any) -> list[tuple[str, Any, Any]]:
     """(key, old, new) for every key whose value differs, in the order the keys first appear."""
     old_map, new_map = dict(old or {}), dict(new or {})
@@ -144,7 +155,7 @@ def _keyed(one: str, many: str, items: list[tuple[str, str]]) -> Change | None:
     if len(items) == 1:
         name, detail = items[0]
         return Change(str(one) % {"name": name}, detail)
-    return Change(str(many), "; ".join(f"{name} {detail}" for name, detail in items))
+    return Change(str(many), semicolons([f"{name} {detail}" for name, detail in items]))
 
 
 def _override(value: Any) -> str:

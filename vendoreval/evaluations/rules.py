@@ -16,6 +16,8 @@ from django.utils.translation import pgettext, pgettext_lazy
 from vendoreval.checklist.selectors import regulation_name
 from vendoreval.scoring.models import MustHave
 
+from .history import semicolons
+
 # The data classifications as a rule's reason names them ("data classification is restricted")
 CLASSIFICATION_IN_REASON = {
     "public": pgettext_lazy("data classification, in a sentence", "public"),
@@ -69,7 +71,7 @@ class EffectiveMustHave:
                         "level": self.level, "reason": self.override_reason})
         if self.buyer_level is not None:
             parts.append(_("set by the buyer"))
-        return "; ".join(parts)
+        return semicolons(parts)
 
 
 def rule_must_haves(*, sector_preset: dict | None, classification: str, regulations: list[str],
