@@ -91,3 +91,22 @@ def test_switching_alerts_off_is_a_setting_of_ones_own(client, owner):
     assert UserSettings.objects.get(user=owner).catalog_alerts is False
     client.post("/account/alerts/", {"catalog_alerts": "on"})
     assert UserSettings.objects.get(user=owner).catalog_alerts is True
+
+
+def test_each_person_reads_the_alert_in_their_language(relied_on, owner, evaluator,
+                                                       django_capture_on_commit_callbacks):
+    """The e-mail is written in the recipient's chosen language: the criterion by its title in that language (the
+    checklist data carry it); the activity keeps the English lines."""
+    owner.email, evaluator.email = "owner@example.eu", "evaluator@example.eu"
+    owner.save()
+    evaluator.save()
+    UserSettings.objects.create(user=owner, language="de")
+    german = relied_on.criterion.translations["de"]["title"]
+    assert german != relied_on.criterion.title
+    with django_capture_on_commit_callbacks(execute=True):
+        change_level(relied_on, relied_on.level - 1)
+    bodies = {m.to[0]: m.body for m in mail.outbox}
+    assert f"{relied_on.criterion.key} {german} " in bodies["owner@example.eu"]
+    assert f"{relied_on.criterion.key} {relied_on.criterion.title} " in bodies["evaluator@example.eu"]
+    event = AuditEvent.objects.get(action="catalog_changed")
+    assert all(german not in line for line in event.new_value["changes"])

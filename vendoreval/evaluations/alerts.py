@@ -4,7 +4,8 @@ When a catalog revision commits, a background task looks at every evaluation: an
 criterion carrying weight or a must-have, for an offering of its shortlist (or the top of its ranking when no
 shortlist is chosen), or an offering newly excluded from the shortlist or newly admitted, is recorded in the
 evaluation's activity and mailed — one digest per person and revision — to its owners and evaluators who have not
-switched catalog alerts off.
+switched catalog alerts off. Each e-mail is written in its reader's language (the one chosen in their settings, else
+the site's); the activity records the lines in English, its stored form.
 """
 
 from __future__ import annotations
@@ -17,9 +18,12 @@ from django.core.mail import send_mail
 from django.db.models import Q
 from django.dispatch import receiver
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
 from django_tasks import task
 
-from vendoreval.accounts.models import Membership, Role, wants_catalog_alerts
+from vendoreval.accounts.models import Membership, Role, preferred_language, wants_catalog_alerts
 from vendoreval.catalog.models import CatalogRevision
 from vendoreval.catalog.revisions import revision_committed
 
@@ -33,7 +37,16 @@ TOP_OF_RANKING = 3
 @dataclasses.dataclass
 class EvaluationAlert:
     evaluation: Evaluation
-    lines: list[str]
+    lines: list[str]  # in the language active when the alert was made
+    items: list[tuple] = dataclasses.field(default_factory=list)  # what the lines say, to write them in a language
+    _written: dict[str, list[str]] = dataclasses.field(default_factory=dict, repr=False)
+
+    def lines_in(self, language: str) -> list[str]:
+        """The lines in `language` (criterion titles and exclusion reasons in that language too)."""
+        if language not in self._written:
+            with translation.override(language):
+                self._written[language] = _alert_lines(self.evaluation, self.items)
+        return self._written[language]
 
 
 @receiver(revision_committed, dispatch_uid="catalog-alerts")
@@ -68,8 +81,29 @@ def _answer_changes(revision: CatalogRevision) -> dict[str, list]:
 
 def _level(level, status) -> str:
     if status == "buyer_controlled":
-        return "yours"
-    return "unknown" if level is None else str(level)
+        return pgettext("level of an answer the buyer's own hosting decides", "yours")
+    return pgettext("level of an answer", "unknown") if level is None else str(level)
+
+
+def _alert_lines(evaluation: Evaluation, items: list[tuple]) -> list[str]:
+    """The alert's lines in the active language."""
+    context = evaluation_context(evaluation.checklist)
+    outcome = evaluation_outcome(evaluation, context, samples=0)
+    results = {r.key: r for r in (*outcome.result.ranking, *outcome.result.excluded)}
+    lines = []
+    for kind, key, *rest in items:
+        if kind == "level":
+            criterion, old_level, old_status, new_level, new_status = rest
+            lines.append(_("%(offering)s: %(criterion)s %(old)s → %(new)s") % {
+                "offering": results[key].name,
+                "criterion": f"{criterion} {context.criteria_by_key[criterion].local_title}",
+                "old": _level(old_level, old_status), "new": _level(new_level, new_status)})
+        elif kind == "passes":
+            lines.append(_("%(offering)s now passes every requirement") % {"offering": results[key].name})
+        elif kind == "excluded":
+            lines.append(_("%(offering)s is now excluded: %(reason)s") % {
+                "offering": results[key].name, "reason": results[key].knockouts[0].reason})
+    return lines
 
 
 def evaluation_alert(evaluation: Evaluation, revision: CatalogRevision) -> EvaluationAlert | None:
@@ -82,33 +116,34 @@ def evaluation_alert(evaluation: Evaluation, revision: CatalogRevision) -> Evalu
     must = {m.criterion for m in outcome.profile.must_haves}
     weighted = {a for a, w in outcome.profile.area_weights.items() if w > 0}
     areas = {c.key: c.area.key for c in context.criteria}
-    lines = []
+    items: list[tuple] = []
     changes = _answer_changes(revision)
     for key in shortlist:
         for change in changes.get(key, []):
             if change.criterion_key in must or areas.get(change.criterion_key) in weighted:
-                lines.append(f"{results[key].name}: {change.criterion_key} "
-                             f"{context.criteria_by_key[change.criterion_key].title} "
-                             f"{_level(change.old_level, change.old_status)} → "
-                             f"{_level(change.new_level, change.new_status)}")
+                items.append(("level", key, change.criterion_key, change.old_level, change.old_status,
+                              change.new_level, change.new_status))
     state = {"passing": sorted(r.key for r in outcome.result.ranking),
              "excluded": sorted(r.key for r in outcome.result.excluded)}
     before = evaluation.alert_state
     if before:
         for key in state["passing"]:
             if key in before.get("excluded", []):
-                lines.append(f"{results[key].name} now passes every requirement")
+                items.append(("passes", key))
         for key in shortlist:
             if key in state["excluded"] and key in before.get("passing", []):
-                lines.append(f"{results[key].name} is now excluded: {results[key].knockouts[0].reason}")
+                items.append(("excluded", key))
     # kept apart from the evaluation's own fields: updating them changes neither its version nor its results
     Evaluation.objects.filter(pk=evaluation.pk).update(alert_state=state, alerts_revision=revision.pk)
-    if not lines:
+    if not items:
         return None
+    alert = EvaluationAlert(evaluation, [], items)
+    alert.lines = alert.lines_in(translation.get_language() or settings.LANGUAGE_CODE)
+    # the activity reads its notes in its reader's language (`history`); the lines are kept in English
     AuditEvent.objects.create(evaluation=evaluation, actor=None, action="catalog_changed", field="catalog",
-                              new_value={"revision": revision.pk, "changes": lines},
+                              new_value={"revision": revision.pk, "changes": alert.lines_in("en")},
                               note=f"catalog revision {revision.pk}: {revision.reason}")
-    return EvaluationAlert(evaluation, lines)
+    return alert
 
 
 def _mail(revision: CatalogRevision, alerts: list[EvaluationAlert]) -> int:
@@ -125,17 +160,28 @@ def _mail(revision: CatalogRevision, alerts: list[EvaluationAlert]) -> int:
     for user, user_alerts in by_user.items():
         if not wants_catalog_alerts(user):
             continue
-        body = [f"Catalog revision {revision.pk} ({revision.created_at:%Y-%m-%d}): {revision.reason}", ""]
-        for alert in user_alerts:
-            evaluation = alert.evaluation
-            url = base + reverse("evaluation-results", kwargs={"org": evaluation.organisation.slug,
-                                                              "slug": evaluation.slug})
-            body += [f"{evaluation.name} ({evaluation.organisation.name}):", *(f"  - {line}" for line in alert.lines),
-                     f"  Results: {url}", ""]
-        body.append("You receive this because catalog alerts are on for your account; switch them off at "
-                    f"{base}{reverse('alert-settings')}.")
-        send_mail(subject=f"VendorEval: catalog revision {revision.pk} affects {len(user_alerts)} evaluation"
-                          f"{'s' if len(user_alerts) != 1 else ''}",
-                  message="\n".join(body), from_email=settings.DEFAULT_FROM_EMAIL, recipient_list=[user.email])
+        language = preferred_language(user) or settings.LANGUAGE_CODE
+        with translation.override(language):
+            subject, body = _digest(revision, user_alerts, base, language)
+        send_mail(subject=subject, message=body, from_email=settings.DEFAULT_FROM_EMAIL, recipient_list=[user.email])
         sent += 1
     return sent
+
+
+def _digest(revision: CatalogRevision, alerts: list[EvaluationAlert], base: str, language: str) -> tuple[str, str]:
+    """One person's e-mail (subject, body) in the active language."""
+    body = [_("Catalog revision %(revision)s (%(date)s): %(reason)s") % {
+        "revision": revision.pk, "date": f"{revision.created_at:%Y-%m-%d}", "reason": revision.reason}, ""]
+    for alert in alerts:
+        evaluation = alert.evaluation
+        url = base + reverse("evaluation-results", kwargs={"org": evaluation.organisation.slug,
+                                                          "slug": evaluation.slug})
+        body += [f"{evaluation.name} ({evaluation.organisation.name}):",
+                 *(f"  - {line}" for line in alert.lines_in(language)),
+                 "  " + _("Results: %(url)s") % {"url": url}, ""]
+    body.append(_("You receive this because catalog alerts are on for your account; switch them off at "
+                  "%(url)s.") % {"url": f"{base}{reverse('alert-settings')}"})
+    subject = ngettext("VendorEval: catalog revision %(revision)s affects %(count)s evaluation",
+                       "VendorEval: catalog revision %(revision)s affects %(count)s evaluations",
+                       len(alerts)) % {"revision": revision.pk, "count": len(alerts)}
+    return subject, "\n".join(body)

@@ -4,7 +4,8 @@ CSV, with exactly the numbers the pages show.
 Every number goes through `scoring.numbers.shown`, the one rounding rule of the pages: a fit score of 71.25 is
 written as the number 71.3 (and displayed with one decimal), a share as the whole percentage the page shows. Text
 that a spreadsheet would read as a formula stays text: XLSX cells are typed as strings; CSV cells get a leading
-apostrophe (a private offering's name is typed by a user).
+apostrophe (a private offering's name is typed by a user). Headers, sheet names and words are in the reader's
+language; numbers stay numbers.
 """
 
 from __future__ import annotations
@@ -14,6 +15,9 @@ import dataclasses
 import io
 from collections.abc import Sequence
 from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
 
 from vendoreval.catalog.schema import DEPLOYMENT_MODE_LABELS, DeploymentMode
 from vendoreval.scoring.models import CriterionResult, OfferingResult
@@ -27,7 +31,7 @@ SCORE_FORMAT = "0.0"
 
 @dataclasses.dataclass(frozen=True)
 class Column:
-    title: str
+    title: str  # or a lazy translation, read when written
     width: int = 14
     number_format: str | None = None  # for numbers: how the spreadsheet displays them
 
@@ -41,7 +45,7 @@ class Sheet:
 
     @property
     def header(self) -> list[str]:
-        return [c.title for c in self.columns]
+        return [str(c.title) for c in self.columns]
 
 
 # --- numbers as the page shows them --------------------------------------------------------------------------------
@@ -68,19 +72,21 @@ def mode_label(mode: str) -> str:
 
 
 def level(cell: CriterionResult) -> int | str:
-    shown = "unknown" if cell.unknown else cell.level
-    return f"{shown} (yours)" if cell.buyer_controlled else shown
+    shown = pgettext("level of an answer", "unknown") if cell.unknown else cell.level
+    return _("%(level)s (yours)") % {"level": shown} if cell.buyer_controlled else shown
 
 
 # --- the ranking ---------------------------------------------------------------------------------------------------
 
 
 RANKING_COLUMNS = (
-    Column("Rank", 6), Column("Offering", 36), Column("Vendor", 24), Column("Deployment mode", 24),
-    Column("Fit", 8, SCORE_FORMAT), Column("Sovereignty Score", 12, SCORE_FORMAT), Column("SEAL assured", 9),
-    Column("SEAL attainable", 10), Column("Unknown answers between the SEALs", 14),
-    Column("Confirmed facts (%)", 11), Column("Data gaps", 8), Column("First in samples (%)", 11),
-    Column("Explanation", 80), Column("Key", 24),
+    Column(gettext_lazy("Rank"), 6), Column(gettext_lazy("Offering"), 36), Column(gettext_lazy("Vendor"), 24),
+    Column(gettext_lazy("Deployment mode"), 24), Column(gettext_lazy("Fit"), 8, SCORE_FORMAT),
+    Column(gettext_lazy("Sovereignty Score"), 12, SCORE_FORMAT), Column(gettext_lazy("SEAL assured"), 9),
+    Column(gettext_lazy("SEAL attainable"), 10), Column(gettext_lazy("Unknown answers between the SEALs"), 14),
+    Column(gettext_lazy("Confirmed facts (%)"), 11), Column(gettext_lazy("Data gaps"), 8),
+    Column(gettext_lazy("First in samples (%)"), 11), Column(gettext_lazy("Explanation"), 80),
+    Column(gettext_lazy("Key"), 24),
 )
 
 
@@ -90,23 +96,25 @@ def ranking_sheet(outcome) -> Sheet:
              score(r.sovereignty_score), r.seal, r.seal_attainable, len(r.seal_unknowns), share(r.confidence),
              len(r.data_gaps), share(acceptability.get(r.key)), r.explanation, r.key]
             for r in outcome.result.ranking]
-    return Sheet("Ranking", RANKING_COLUMNS, rows)
+    return Sheet(_("Ranking"), RANKING_COLUMNS, rows)
 
 
 def excluded_sheet(outcome) -> Sheet:
-    columns = (Column("Offering", 36), Column("Vendor", 24), Column("Deployment mode", 24),
-               Column("Fit", 8, SCORE_FORMAT), Column("Why excluded", 100), Column("Only unverified", 10),
-               Column("Key", 24))
+    columns = (Column(_("Offering"), 36), Column(_("Vendor"), 24), Column(_("Deployment mode"), 24),
+               Column(_("Fit"), 8, SCORE_FORMAT), Column(_("Why excluded"), 100), Column(_("Only unverified"), 10),
+               Column(_("Key"), 24))
+    yes, no = _("yes"), _("no")
     rows = [[r.name, r.vendor, mode_label(r.deployment_mode), score(r.fit_score),
-             "\n".join(k.reason for k in r.knockouts), "yes" if all(k.unverified for k in r.knockouts) else "no",
+             "\n".join(k.reason for k in r.knockouts), yes if all(k.unverified for k in r.knockouts) else no,
              r.key] for r in outcome.result.excluded]
-    return Sheet("Excluded", columns, rows)
+    return Sheet(_("Excluded"), columns, rows)
 
 
 SOURCE_COLUMNS = (
-    Column("Offering", 30), Column("Criterion", 9), Column("Criterion title", 30), Column("Level", 9),
-    Column("Source", 40), Column("URL", 50), Column("Source date", 12), Column("Accessed", 12),
-    Column("Confidence", 12), Column("Note", 50), Column("Offering key", 24),
+    Column(gettext_lazy("Offering"), 30), Column(gettext_lazy("Criterion"), 9),
+    Column(gettext_lazy("Criterion title"), 30), Column(gettext_lazy("Level"), 9), Column(gettext_lazy("Source"), 40),
+    Column(gettext_lazy("URL"), 50), Column(gettext_lazy("Source date"), 12), Column(gettext_lazy("Accessed"), 12),
+    Column(gettext_lazy("Confidence"), 12), Column(gettext_lazy("Note"), 50), Column(gettext_lazy("Offering key"), 24),
 )
 
 
@@ -122,9 +130,9 @@ def sources_sheet(outcome, results: Sequence[OfferingResult]) -> Sheet:
             key = answer.criterion.key
             shown_level = level(cells[key]) if key in cells else answer.level
             for e in answer.evidence:
-                rows.append([r.name, key, answer.criterion.title, shown_level, e.title, e.url, e.source_date,
-                             e.accessed, e.get_confidence_display(), e.note, r.key])
-    return Sheet("Sources", SOURCE_COLUMNS, rows)
+                rows.append([r.name, key, answer.criterion.local_title, shown_level, e.title, e.url, e.source_date,
+                             e.accessed, str(e.get_confidence_display()), e.note, r.key])
+    return Sheet(_("Sources"), SOURCE_COLUMNS, rows)
 
 
 def ranking_sheets(outcome) -> list[Sheet]:
@@ -137,7 +145,7 @@ def ranking_sheets(outcome) -> list[Sheet]:
 
 def comparison_sheet(table: ComparisonTable) -> Sheet:
     offerings = table.offerings
-    columns = (Column("Key", 7), Column("Row", 40), Column("Differs", 8),
+    columns = (Column(_("Key"), 7), Column(_("Row"), 40), Column(_("Differs"), 8),
                *(Column(o.name, 18, SCORE_FORMAT) for o in offerings))
 
     def row(key: str, label: str, values: list, differs: bool | None = None) -> list:
@@ -145,19 +153,23 @@ def comparison_sheet(table: ComparisonTable) -> Sheet:
             differs = len({str(v) for v in values}) > 1
         return [key, label, "≠" if differs else "", *values]
 
-    rows = [row("", "Rank", [o.rank if o.rank is not None else "excluded" for o in offerings]),
-            row("", "Fit score", [score(o.fit_score) for o in offerings]),
-            row("", "Sovereignty Score", [score(o.sovereignty_score) for o in offerings]),
-            row("", "SEAL assured", [o.seal for o in offerings]),
-            row("", "SEAL attainable", [o.seal_attainable for o in offerings])]
+    excluded = pgettext("rank of an excluded offering", "excluded")
+    rows = [row("", _("Rank"), [o.rank if o.rank is not None else excluded for o in offerings]),
+            row("", _("Fit score"), [score(o.fit_score) for o in offerings]),
+            row("", _("Sovereignty Score"), [score(o.sovereignty_score) for o in offerings]),
+            row("", _("SEAL assured"), [o.seal for o in offerings]),
+            row("", _("SEAL attainable"), [o.seal_attainable for o in offerings])]
     for objective in table.objectives:
-        rows += [row(objective.key, f"{objective.name}: score (0–1000)", [score(c.score, 0) for c in objective.cells]),
-                 row(objective.key, f"{objective.name}: SEAL assured", [c.seal for c in objective.cells]),
-                 row(objective.key, f"{objective.name}: SEAL attainable", [c.attainable for c in objective.cells])]
+        names = {"name": objective.name}
+        rows += [row(objective.key, _("%(name)s: score (0–1000)") % names,
+                     [score(c.score, 0) for c in objective.cells]),
+                 row(objective.key, _("%(name)s: SEAL assured") % names, [c.seal for c in objective.cells]),
+                 row(objective.key, _("%(name)s: SEAL attainable") % names, [c.attainable for c in objective.cells])]
     for area in table.areas:
-        rows.append(row(area.key, f"{area.name} (area score, 0–100)", [score(s, 0) for s in area.scores]))
+        rows.append(row(area.key, _("%(name)s (area score, 0–100)") % {"name": area.name},
+                        [score(s, 0) for s in area.scores]))
         rows += [row(r.key, r.title, [level(cell) for cell in r.cells], r.differs) for r in area.rows]
-    return Sheet("Comparison", columns, rows, freeze="C2")
+    return Sheet(_("Comparison"), columns, rows, freeze="C2")
 
 
 def comparison_sheets(outcome, table: ComparisonTable) -> list[Sheet]:
@@ -179,9 +191,9 @@ def xlsx_bytes(sheets: Sequence[Sheet], *, title: str) -> bytes:
     workbook.properties.creator = "VendorEval"
     bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="top")
     for sheet in sheets:
-        ws = workbook.create_sheet(sheet.title[:31])
+        ws = workbook.create_sheet(str(sheet.title)[:31])
         for c, column in enumerate(sheet.columns, start=1):
-            cell = ws.cell(row=1, column=c, value=_xlsx_text(column.title, ILLEGAL_CHARACTERS_RE))
+            cell = ws.cell(row=1, column=c, value=_xlsx_text(str(column.title), ILLEGAL_CHARACTERS_RE))
             cell.font, cell.alignment = bold, wrap
             ws.column_dimensions[get_column_letter(c)].width = column.width
         for r, values in enumerate(sheet.rows, start=2):

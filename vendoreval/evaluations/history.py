@@ -14,10 +14,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.conf import settings
+from django.utils import formats
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 
 BURST_GAP = dt.timedelta(minutes=30)
 TEXT_LIMIT = 80  # long texts (use cases, reasons) are shown up to this many characters
@@ -57,7 +61,10 @@ class Change:
     detail: str = ""
 
     def __str__(self) -> str:
-        return f"{self.label}: {self.detail}" if self.detail else self.label
+        if not self.detail:
+            return self.label
+        return pgettext("a line of the change history", "%(label)s: %(detail)s") % {"label": self.label,
+                                                                                 "detail": self.detail}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -82,27 +89,34 @@ class Group:
 # --- values ------------------------------------------------------------------------------------------------------
 
 
+def _quoted(text: str) -> str:
+    return _("“%(text)s”") % {"text": text}
+
+
 def _text(value: Any) -> str:
     text = " ".join(str(value or "").split())
     if not text:
-        return "empty"
-    return f"“{text}”" if len(text) <= TEXT_LIMIT else f"“{text[:TEXT_LIMIT - 1]}…”"
+        return _("empty")
+    return _quoted(text) if len(text) <= TEXT_LIMIT else _quoted(f"{text[:TEXT_LIMIT - 1]}…")
 
 
 def _number(value: Any) -> str:
+    """A number with the reader's thousands and decimal marks (5,000 / 5 000 / 5.000)."""
     if value is None or value == "":
         return "—"
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return str(value)
-    return f"{value:,g}" if abs(value) < 1e15 else f"{value:,.0f}"
+    text = f"{value:,g}" if abs(value) < 1e15 else f"{value:,.0f}"
+    marks = {",": str(formats.get_format("THOUSAND_SEPARATOR")), ".": str(formats.get_format("DECIMAL_SEPARATOR"))}
+    return "".join(marks.get(ch, ch) for ch in text)
 
 
-def _level(value: Any, none: str = "none") -> str:
-    return none if value is None or value == "" else str(value)
+def _level(value: Any, none: str | None = None) -> str:
+    return (_("none") if none is None else none) if value is None or value == "" else str(value)
 
 
 def _choice(names: Mapping[str, str], value: Any) -> str:
-    return names.get(value, str(value)) if value else "not set"
+    return names.get(value, str(value)) if value else _("not set")
 
 
 def _set_diff(old: Any, new: Any, names: Mapping[str, str] | None = None) -> str:
@@ -115,8 +129,16 @@ def _set_diff(old: Any, new: Any, names: Mapping[str, str] | None = None) -> str
     if parts:
         return ", ".join(parts)
     if old_list != new_list:
-        return "reordered: " + ", ".join(name(v) for v in new_list)
+        return _("reordered: %(values)s") % {"values": ", ".join(name(v) for v in new_list)}
     return ""
+
+
+def semicolons(parts: list[str]) -> str:
+    """Parts of a line separated as the reader's language writes it ("a; b", French "a ; b")."""
+    text = parts[0] if parts else ""
+    for part in parts[1:]:
+        text = pgettext("separates the parts of a list", "%(list)s; %(item)s") % {"list": text, "item": part}
+    return text
 
 
 def _map_changes(old: Any, new: Any) -> list[tuple[str, Any, Any]]:
@@ -132,24 +154,27 @@ def _keyed(one: str, many: str, items: list[tuple[str, str]]) -> Change | None:
         return None
     if len(items) == 1:
         name, detail = items[0]
-        return Change(one.format(name=name), detail)
-    return Change(many, "; ".join(f"{name} {detail}" for name, detail in items))
+        return Change(str(one) % {"name": name}, detail)
+    return Change(str(many), semicolons([f"{name} {detail}" for name, detail in items]))
 
 
 def _override(value: Any) -> str:
     if not value:
-        return "rule applies"
+        return _("rule applies")
     level = value.get("level")
     reason = value.get("reason", "")
-    what = "dropped" if level is None else f"lowered to {level}"
-    return f"{what} ({_text(reason)})" if reason else what
+    if level is None:
+        return _("dropped (%(reason)s)") % {"reason": _text(reason)} if reason else _("dropped")
+    if reason:
+        return _("lowered to %(level)s (%(reason)s)") % {"level": level, "reason": _text(reason)}
+    return _("lowered to %(level)s") % {"level": level}
 
 
 def _override_detail(old: Any, new: Any) -> str:
     if not new:
-        return "override withdrawn, the rule applies again"
+        return _("override withdrawn, the rule applies again")
     if old and old.get("level") == new.get("level"):
-        return f"reason changed to {_text(new.get('reason', ''))}"
+        return _("reason changed to %(reason)s") % {"reason": _text(new.get("reason", ""))}
     return _override(new)
 
 
@@ -157,97 +182,153 @@ def _override_detail(old: Any, new: Any) -> str:
 
 
 SIMPLE_SETS = {  # field -> (label, which names)
-    "trusted_countries": ("Trusted jurisdictions", None),
-    "acceptable_modes": ("Acceptable deployment modes", "modes"),
-    "regulations": ("Regulations", "regulations"),
-    "licence_uses": ("Uses the model licence must permit", "uses"),
-    "shortlist": ("Shortlist", "offerings"),
+    "trusted_countries": (gettext_lazy("Trusted jurisdictions"), None),
+    "acceptable_modes": (gettext_lazy("Acceptable deployment modes"), "modes"),
+    "regulations": (gettext_lazy("Regulations"), "regulations"),
+    "licence_uses": (gettext_lazy("Uses the model licence must permit"), "uses"),
+    "shortlist": (gettext_lazy("Shortlist"), "offerings"),
 }
 LEVEL_MAPS = {  # field -> (label for one key, label for several, how a key is named, what "no level" reads)
-    "must_haves": ("Must-have {name}", "Must-haves", "criterion", "none"),
-    "seal_minimums": ("Minimum SEAL for {name}", "Minimum SEALs", "objective", "none"),
-    "own_hosting_levels": ("Own-hosting level of {name}", "Own-hosting levels", "criterion", "not stated"),
+    "must_haves": (gettext_lazy("Must-have %(name)s"), gettext_lazy("Must-haves"), "criterion", gettext_lazy("none")),
+    "seal_minimums": (gettext_lazy("Minimum SEAL for %(name)s"), gettext_lazy("Minimum SEALs"), "objective",
+                      gettext_lazy("none")),
+    "own_hosting_levels": (gettext_lazy("Own-hosting level of %(name)s"), gettext_lazy("Own-hosting levels"),
+                           "criterion", gettext_lazy("not stated")),
 }
 
 
 def describe_field(field: str, old: Any, new: Any, labels: Labels, note: str = "") -> list[Change]:
     """The lines for one field changed from `old` to `new` (several lines only for keyed values)."""
     if old == new:
-        return [Change(_field_label(field), "changed, then set back")]
+        return [Change(_field_label(field), _("changed, then set back"))]
     if field == "name":
-        return [Change("Name", f"{_text(old)} → {_text(new)}")]
+        return [Change(_("Name"), f"{_text(old)} → {_text(new)}")]
     if field == "sector":
-        return [Change("Sector", f"{_choice(labels.sectors, old)} → {_choice(labels.sectors, new)}")]
+        return [Change(_("Sector"), f"{_choice(labels.sectors, old)} → {_choice(labels.sectors, new)}")]
     if field == "classification":
-        return [Change("Data classification",
+        return [Change(_("Data classification"),
                        f"{_choice(labels.classifications, old)} → {_choice(labels.classifications, new)}")]
     if field == "use_cases":
-        return [Change("Use cases", f"{_text(old)} → {_text(new)}")]
+        return [Change(_("Use cases"), f"{_text(old)} → {_text(new)}")]
     if field in SIMPLE_SETS:
         label, names = SIMPLE_SETS[field]
-        return [Change(label, _set_diff(old, new, getattr(labels, names) if names else None))]
+        return [Change(str(label), _set_diff(old, new, getattr(labels, names) if names else None))]
     if field == "area_weights":
-        changed = _keyed("Weight of {name}", "Weights",
+        changed = _keyed(gettext_lazy("Weight of %(name)s"), gettext_lazy("Weights"),
                          [(labels.area(k), f"{_number(a)} → {_number(b)}") for k, a, b in _map_changes(old, new)])
         return [changed] if changed else []
     if field in LEVEL_MAPS:
         one, many, kind, none = LEVEL_MAPS[field]
         name = labels.criterion if kind == "criterion" else labels.objective
-        changed = _keyed(one, many, [(name(k), f"{_level(a, none)} → {_level(b, none)}")
+        changed = _keyed(one, many, [(name(k), f"{_level(a, str(none))} → {_level(b, str(none))}")
                                      for k, a, b in _map_changes(old, new)])
         return [changed] if changed else []
     if field == "overrides":
-        changed = _keyed("Override of must-have {name}", "Overrides of must-haves",
+        changed = _keyed(gettext_lazy("Override of must-have %(name)s"), gettext_lazy("Overrides of must-haves"),
                          [(labels.criterion(k), _override_detail(a, b)) for k, a, b in _map_changes(old, new)])
         return [changed] if changed else []
     if field == "monthly_users":
-        return [Change("Monthly active users", f"{_level(_number(old) if old else None, 'not stated')} → "
-                                               f"{_level(_number(new) if new else None, 'not stated')}")]
+        not_stated = _("not stated")
+        return [Change(_("Monthly active users"), f"{_level(_number(old) if old else None, not_stated)} → "
+                                                  f"{_level(_number(new) if new else None, not_stated)}")]
     if field == "trusted_confirmed":
-        return [Change("Trusted jurisdictions confirmed" if new else "Trusted jurisdictions no longer confirmed")]
+        return [Change(_("Trusted jurisdictions confirmed") if new else _("Trusted jurisdictions no longer confirmed"))]
     if field == "checklist":
-        return [Change("Checklist", f"v{old} → v{new}" + (f" ({note})" if note else ""))]
+        note = checklist_note(note, labels)
+        return [Change(_("Checklist"), f"v{old} → v{new}" + (f" ({note})" if note else ""))]
     return [Change(_field_label(field), f"{_generic(old)} → {_generic(new)}")]
 
 
 FIELD_LABELS = {
-    "name": "Name", "sector": "Sector", "classification": "Data classification", "use_cases": "Use cases",
-    "area_weights": "Weights", "must_haves": "Must-haves", "seal_minimums": "Minimum SEALs",
-    "overrides": "Overrides of must-haves", "own_hosting_levels": "Own-hosting levels",
-    "monthly_users": "Monthly active users", "trusted_confirmed": "Trusted jurisdictions confirmed",
-    "checklist": "Checklist", **{f: label for f, (label, _) in SIMPLE_SETS.items()},
+    "name": gettext_lazy("Name"), "sector": gettext_lazy("Sector"),
+    "classification": gettext_lazy("Data classification"), "use_cases": gettext_lazy("Use cases"),
+    "area_weights": gettext_lazy("Weights"), "must_haves": gettext_lazy("Must-haves"),
+    "seal_minimums": gettext_lazy("Minimum SEALs"), "overrides": gettext_lazy("Overrides of must-haves"),
+    "own_hosting_levels": gettext_lazy("Own-hosting levels"), "monthly_users": gettext_lazy("Monthly active users"),
+    "trusted_confirmed": gettext_lazy("Trusted jurisdictions confirmed"), "checklist": gettext_lazy("Checklist"),
+    **{f: label for f, (label, _names) in SIMPLE_SETS.items()},
 }
 
 
 def _field_label(field: str) -> str:
-    return FIELD_LABELS.get(field, field.replace("_", " ").capitalize())
+    return str(FIELD_LABELS.get(field, field.replace("_", " ").capitalize()))
 
 
 def _generic(value: Any) -> str:
     if value is None or value == "":
         return "—"
     if isinstance(value, list):
-        return ", ".join(str(v) for v in value) or "none"
+        return ", ".join(str(v) for v in value) or _("none")
     if isinstance(value, dict):
-        return ", ".join(f"{k}: {v}" for k, v in value.items()) or "none"
+        return ", ".join(f"{k}: {v}" for k, v in value.items()) or _("none")
     return _text(value) if isinstance(value, str) else str(value)
+
+
+# --- notes -------------------------------------------------------------------------------------------------------
+# The audit trail keeps its notes in English (one stored form, whoever wrote them); they are read in the reader's
+# language here. A note of another form is shown as it is.
+
+COPY_NOTE = re.compile(r"copy of the requirement profile of “(?P<name>.*)”", re.S)
+CARRIED_NOTE = re.compile(r"answers carried over(?:; not carried over: (?P<dropped>.*))?", re.S)
+CATALOG_NOTE = re.compile(r"catalog revision (?P<revision>\d+): (?P<reason>.*)", re.S)
+DROPPED_ITEM = re.compile(r"(?P<what>must-have on|override of|own-hosting level of|minimum SEAL of|sector) "
+                          r"(?P<key>\S+)")
+
+
+def dropped_item(text: str, labels: Labels | None = None) -> str:
+    """One answer a checklist change could not carry over ("must-have on B9"), in the reader's language."""
+    found = DROPPED_ITEM.fullmatch(text)
+    if found is None:
+        return text
+    key, what = found["key"], found["what"]
+    if what == "sector":
+        return _("sector %(name)s") % {"name": labels.sectors.get(key, key) if labels else key}
+    name = (labels.objective(key) if what == "minimum SEAL of" else labels.criterion(key)) if labels else key
+    template = {"must-have on": _("must-have on %(name)s"), "override of": _("override of %(name)s"),
+                "own-hosting level of": _("own-hosting level of %(name)s"),
+                "minimum SEAL of": _("minimum SEAL of %(name)s")}[what]
+    return template % {"name": name}
+
+
+def checklist_note(note: str, labels: Labels | None = None) -> str:
+    """The note of a move to another checklist version, in the reader's language."""
+    found = CARRIED_NOTE.fullmatch(note or "")
+    if found is None:
+        return note
+    if not found["dropped"]:
+        return _("answers carried over")
+    return _("answers carried over; not carried over: %(answers)s") % {
+        "answers": ", ".join(dropped_item(d, labels) for d in found["dropped"].split(", "))}
+
+
+def _copy_note(note: str) -> str:
+    found = COPY_NOTE.fullmatch(note or "")
+    if found is None:
+        return note
+    return _("copy of the requirement profile of %(name)s") % {"name": _quoted(found["name"])}
 
 
 def describe_action(event: Mapping[str, Any]) -> Change:
     action, note, new = event.get("action", ""), event.get("note", ""), event.get("new_value")
     if action == "created":
-        return Change(f"Created the evaluation {_text(new)}" if new else "Created the evaluation", note)
+        label = _("Created the evaluation %(name)s") % {"name": _text(new)} if new else _("Created the evaluation")
+        return Change(label, _copy_note(note))
     if action == "report_generated":
-        return Change("Generated report", note)
+        return Change(_("Generated report"), note)
     if action == "archived":
-        return Change("Archived the evaluation")
+        return Change(_("Archived the evaluation"))
     if action == "unarchived":
-        return Change("Took the evaluation out of the archive")
+        return Change(_("Took the evaluation out of the archive"))
     if action == "duplicated":
-        return Change(f"Duplicated it as {_text(new)}" if new else "Duplicated it", note)
+        return Change(_("Duplicated it as %(name)s") % {"name": _text(new)} if new else _("Duplicated it"), note)
     if action == "report_language":
         names = dict(settings.LANGUAGES)
-        return Change(f"Report language: {names.get(event.get('old_value'), '—')} → {names.get(new, new)}")
+        return Change(_("Report language"), f"{names.get(event.get('old_value'), '—')} → {names.get(new, new)}")
+    if action == "catalog_changed":
+        found = CATALOG_NOTE.fullmatch(note or "")
+        revision = found["revision"] if found else (new or {}).get("revision", "") if isinstance(new, dict) else ""
+        return Change(_("Catalog revision %(revision)s changed the results") % {"revision": revision},
+                      found["reason"] if found else note)
     return Change(" ".join(p for p in (action.replace("_", " ").capitalize(), event.get("field", "")) if p), note)
 
 
@@ -288,7 +369,7 @@ def _lines(events: list[Mapping[str, Any]], labels: Labels) -> list[Change]:
         if isinstance(slot, Change):
             lines.append(slot)
         elif slot is REPORTS:
-            lines.append(Change("Generated report" + ("s" if len(reports) > 1 else ""),
+            lines.append(Change(ngettext("Generated report", "Generated reports", len(reports)),
                                 ", ".join(r for r in reports if r)))
         else:
             f = fields[slot]

@@ -3,6 +3,8 @@ add."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from vendoreval.scoring.models import RequirementProfile, SealMinimum
 
 from .context import EvaluationContext
@@ -24,7 +26,7 @@ def profile_data(evaluation: Evaluation, context: EvaluationContext) -> dict:
         "area_weights": {a.key: evaluation.area_weights.get(a.key, 0) for a in context.spec.areas},
         "acceptable_modes": evaluation.acceptable_modes,
         "must_haves": [m.model_dump() for m in scoring_must_haves(must_haves_of(evaluation, context))],
-        "seal_minimums": [SealMinimum(objective=k, min_level=v, reason="set by the buyer").model_dump()
+        "seal_minimums": [SealMinimum(objective=k, min_level=v, reason=_("set by the buyer")).model_dump()
                           for k, v in sorted(evaluation.seal_minimums.items())
                           if k in {o.key for o in context.spec.objectives}],
         "trusted_countries": evaluation.trusted_countries,

@@ -2,14 +2,37 @@
 
 Pure functions over plain data: the sector preset, the data classification and the regulations that apply each add
 minimum levels; the strictest wins and every reason is kept. The buyer may lower or drop a rule-added must-have only
-with a recorded reason (an override); buyer-set must-haves come on top.
+with a recorded reason (an override); buyer-set must-haves come on top. The reasons are written in the active
+language.
 """
 
 from __future__ import annotations
 
 import dataclasses
 
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext, pgettext_lazy
+
+from vendoreval.checklist.selectors import regulation_name
 from vendoreval.scoring.models import MustHave
+
+from .history import semicolons
+
+# The data classifications as a rule's reason names them ("data classification is restricted")
+CLASSIFICATION_IN_REASON = {
+    "public": pgettext_lazy("data classification, in a sentence", "public"),
+    "internal": pgettext_lazy("data classification, in a sentence", "internal"),
+    "confidential": pgettext_lazy("data classification, in a sentence", "confidential"),
+    "restricted": pgettext_lazy("data classification, in a sentence", "restricted"),
+}
+
+
+def _and(parts: tuple[str, ...] | list[str]) -> str:
+    """Reasons joined as a sentence says them: "A and B and C"."""
+    text = parts[0] if parts else ""
+    for part in parts[1:]:
+        text = pgettext("joins two reasons", "%(reasons)s and %(reason)s") % {"reasons": text, "reason": part}
+    return text
 
 
 @dataclasses.dataclass(frozen=True)
@@ -20,7 +43,7 @@ class RuleMustHave:
 
     @property
     def reason(self) -> str:
-        return "added because " + " and ".join(self.reasons)
+        return _("added because %(reasons)s") % {"reasons": _and(self.reasons)}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -41,24 +64,28 @@ class EffectiveMustHave:
         if self.rule:
             parts.append(self.rule.reason)
             if self.override_reason:
-                parts.append(f"overridden to {self.level if self.level is not None else 'none'} by the buyer: "
-                             f"{self.override_reason}")
+                if self.level is None:
+                    parts.append(_("overridden to none by the buyer: %(reason)s") % {"reason": self.override_reason})
+                else:
+                    parts.append(_("overridden to %(level)s by the buyer: %(reason)s") % {
+                        "level": self.level, "reason": self.override_reason})
         if self.buyer_level is not None:
-            parts.append("set by the buyer")
-        return "; ".join(parts)
+            parts.append(_("set by the buyer"))
+        return semicolons(parts)
 
 
 def rule_must_haves(*, sector_preset: dict | None, classification: str, regulations: list[str],
                     classification_rules: list[dict], regulation_rules: list[dict]) -> dict[str, RuleMustHave]:
     sources: list[tuple[str, dict]] = []
     if sector_preset and sector_preset.get("must_haves"):
-        sources.append((f"the sector is {sector_preset['name']}", sector_preset["must_haves"]))
+        sources.append((_("the sector is %(name)s") % {"name": sector_preset["name"]}, sector_preset["must_haves"]))
     for rule in classification_rules:
         if rule["classification"] == classification:
-            sources.append((f"data classification is {classification}", rule["must_haves"]))
+            sources.append((_("data classification is %(classification)s") % {
+                "classification": CLASSIFICATION_IN_REASON.get(classification, classification)}, rule["must_haves"]))
     for rule in regulation_rules:
         if rule["key"] in regulations:
-            sources.append((f"{rule['name']} applies", rule["must_haves"]))
+            sources.append((_("%(regulation)s applies") % {"regulation": regulation_name(rule)}, rule["must_haves"]))
     result: dict[str, RuleMustHave] = {}
     for reason, must_haves in sources:
         for criterion, level in must_haves.items():

@@ -3,8 +3,9 @@ from __future__ import annotations
 import dataclasses
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.utils.translation import gettext as _
 
-from vendoreval.checklist.models import SectorPreset
+from vendoreval.checklist.models import SectorPreset, localized
 
 from .models import AuditEvent, Evaluation
 from .questionnaire import progress
@@ -24,7 +25,7 @@ class ListedEvaluation:
     """An evaluation as the list shows it."""
 
     evaluation: Evaluation
-    sector: str  # the sector's name, or "" when not chosen
+    sector: str  # the sector's name in the reading language, or "" when not chosen
     complete: bool  # every questionnaire step answered, and the answers a recommendation needs
     remaining: list[str]  # the steps not answered yet
     changed_at: object  # datetime of the last change to the answers
@@ -51,16 +52,18 @@ def evaluation_list(user, *, archived: bool | None = False, pk: int | None = Non
         found
         .annotate(changed_at=_latest(changes, "at"), changed_by=_latest(changes, "actor__username"),
                   report=_latest(reports, "note"), report_at=_latest(reports, "at")))
-    sectors = {(checklist, key): name for checklist, key, name in SectorPreset.objects.filter(
-        checklist_id__in={e.checklist_id for e in evaluations}).values_list("checklist_id", "key", "name")}
+    sectors = {(checklist, key): localized(translations, "name", name)
+               for checklist, key, name, translations in SectorPreset.objects.filter(
+                   checklist_id__in={e.checklist_id for e in evaluations}).values_list(
+                   "checklist_id", "key", "name", "translations")}
     listed = []
     for e in evaluations:
         done = progress(e)
         listed.append(ListedEvaluation(
             evaluation=e, sector=sectors.get((e.checklist_id, e.sector), e.sector),
             complete=not done["remaining"] and e.trusted_confirmed,
-            remaining=done["remaining"] + ([] if e.trusted_confirmed or "Trusted jurisdictions" in done["remaining"]
-                                           else ["Trusted jurisdictions (confirm the suggestion)"]),
+            remaining=done["remaining"] + ([] if e.trusted_confirmed or not done["done"]["jurisdictions"]
+                                           else [_("Trusted jurisdictions (confirm the suggestion)")]),
             changed_at=e.changed_at or e.updated_at, changed_by=e.changed_by or "",
             report=e.report or "", report_at=e.report_at))
     return listed

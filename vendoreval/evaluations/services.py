@@ -16,6 +16,8 @@ from collections.abc import Sequence
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from pydantic import ValidationError
 
 from vendoreval.accounts.models import Organisation
@@ -28,6 +30,7 @@ from vendoreval.scoring.sensitivity import analyse_sensitivity
 from vendoreval.slugs import create_with_unique_slug, slug_base
 
 from .context import EvaluationContext
+from .history import dropped_item
 from .models import AuditEvent, DeletedEvaluation, Evaluation
 from .profile import must_haves_of, requirement_profile
 from .questions import GENERAL_PRESET, NAME_MAX, FieldError, Question, clean_text
@@ -47,7 +50,8 @@ def report_language_of(language: str | None) -> str:
 def evaluation_create(*, organisation: Organisation, name: str, actor, context: EvaluationContext) -> Evaluation:
     name = clean_text("name", name, max_length=NAME_MAX)
     if not name:
-        raise FieldError("name", "Give the evaluation a name, for example “LLM for engineering assistants 2027”.")
+        raise FieldError("name", _("Give the evaluation a name, for example “LLM for engineering assistants "
+                                   "2027”."))
     preset = context.preset(GENERAL_PRESET)
 
     def create(slug: str) -> Evaluation:
@@ -94,7 +98,7 @@ def evaluation_duplicate(*, evaluation: Evaluation, name: str, actor, context: E
     same checklist version; its history starts with its creation, which names the original."""
     name = clean_text("name", name, max_length=NAME_MAX)
     if not name:
-        raise FieldError("name", "Give the copy a name, for example the new use case it is for.")
+        raise FieldError("name", _("Give the copy a name, for example the new use case it is for."))
     source = Evaluation.objects.select_related("checklist").get(pk=evaluation.pk)
     profile = {field: copy.deepcopy(getattr(source, field)) for field in PROFILE_FIELDS}
 
@@ -107,6 +111,7 @@ def evaluation_duplicate(*, evaluation: Evaluation, name: str, actor, context: E
         create, slug_base(name, max_length=slug_length, fallback="evaluation"),
         taken=lambda slug: Evaluation.objects.filter(organisation=source.organisation, slug=slug).exists())
     requirement_profile(duplicate, context)  # the copied answers form a valid profile on the same checklist
+    # notes are stored in English and read in the reader's language (`history`)
     AuditEvent.objects.create(evaluation=duplicate, actor=actor, action="created", new_value=name,
                               note=f"copy of the requirement profile of “{source.name}”")
     AuditEvent.objects.create(evaluation=source, actor=actor, action="duplicated", new_value=name)
@@ -185,7 +190,7 @@ def evaluation_set_field(*, evaluation: Evaluation, field: str, values: Sequence
     """Answer the question called `field` (seed data, commands, tests). Returns the attributes that changed."""
     found = find_question(field, evaluation, context)
     if found is None:
-        raise FieldError(field, "This question does not exist.")
+        raise FieldError(field, _("This question does not exist."))
     return evaluation_answer(evaluation=evaluation, question=found, raw=values, actor=actor,
                              context=context).changed_fields
 
@@ -216,11 +221,11 @@ def missing_answers(evaluation: Evaluation) -> tuple[str, ...]:
     """The questionnaire answers without which the results are no recommendation (and a report is a draft)."""
     missing = []
     if not evaluation.sector:
-        missing.append("the sector")
+        missing.append(_("the sector"))
     if not evaluation.classification:
-        missing.append("the data classification")
+        missing.append(_("the data classification"))
     if not evaluation.trusted_confirmed:
-        missing.append("the trusted jurisdictions (confirm the suggested EU + EEA or choose your own)")
+        missing.append(_("the trusted jurisdictions (confirm the suggested EU + EEA or choose your own)"))
     return tuple(missing)
 
 
@@ -289,9 +294,10 @@ def evaluation_set_shortlist(*, evaluation: Evaluation, keys: Sequence[str], act
                   .values_list("key", flat=True))
     unknown = [k for k in keys if k not in visible]
     if unknown:
-        raise FieldError("shortlist", f"Unknown offering {', '.join(unknown)}.")
+        raise FieldError("shortlist", ngettext("Unknown offering %(keys)s.", "Unknown offerings %(keys)s.",
+                                               len(unknown)) % {"keys": ", ".join(unknown)})
     if not 1 <= len(keys) <= 10:
-        raise FieldError("shortlist", "A shortlist holds between 1 and 10 offerings.")
+        raise FieldError("shortlist", _("A shortlist holds between 1 and 10 offerings."))
     return evaluation_set_field(evaluation=evaluation, field="shortlist", values=keys, actor=actor, context=context)
 
 
@@ -301,7 +307,8 @@ def evaluation_set_shortlist(*, evaluation: Evaluation, keys: Sequence[str], act
 @transaction.atomic
 def evaluation_adopt_checklist(*, evaluation: Evaluation, context: EvaluationContext, actor) -> list[str]:
     """Move the evaluation to `context.checklist`, carrying every answer over where its criterion, objective, area,
-    preset or rule still exists. Returns what could not be carried over (also recorded in the audit trail)."""
+    preset or rule still exists. Returns what could not be carried over, in the reader's language (also recorded in
+    the audit trail, in English: the activity reads it in its reader's language)."""
     candidate = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
     old_version = candidate.checklist.version
     criteria = set(context.criteria_by_key)
@@ -333,4 +340,4 @@ def evaluation_adopt_checklist(*, evaluation: Evaluation, context: EvaluationCon
                               old_value=old_version, new_value=context.checklist.version,
                               note="answers carried over" + (f"; not carried over: {', '.join(dropped)}"
                                                              if dropped else ""))
-    return dropped
+    return [dropped_item(d) for d in dropped]

@@ -11,6 +11,8 @@ from collections import Counter
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Max
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from vendoreval.catalog.models import Answer, Evidence
 
@@ -19,6 +21,8 @@ from .models import Evaluation
 from .services import evaluation_outcome
 
 TOP_OF_RANKING = 3
+STATE_LABELS = {"unknown": pgettext_lazy("answer state", "unknown"),
+                "stale": pgettext_lazy("answer state: its newest source is old", "stale")}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -27,10 +31,15 @@ class QueueItem:
     offering: str
     offering_name: str
     criterion: str
-    title: str
+    title: str  # in the reading language
     state: str  # "unknown" | "stale"
     detail: str
     evaluations: int
+
+    @property
+    def state_label(self) -> str:
+        """The state as the reader reads it."""
+        return str(STATE_LABELS.get(self.state, self.state))
 
 
 def _reliance() -> Counter:
@@ -65,8 +74,9 @@ def work_queue(today: dt.date) -> list[QueueItem]:
                  and newest[a.pk] < stale_before)
         if not (unknown or stale):
             continue
-        items.append(QueueItem(a.pk, a.offering.key, a.offering.name, a.criterion.key, a.criterion.title,
+        items.append(QueueItem(a.pk, a.offering.key, a.offering.name, a.criterion.key, a.criterion.local_title,
                                "unknown" if unknown else "stale",
-                               a.rationale if unknown else f"newest source dated {newest[a.pk]:%Y-%m-%d}",
+                               a.rationale if unknown else _("newest source dated %(date)s") % {
+                                   "date": f"{newest[a.pk]:%Y-%m-%d}"},
                                reliance[(a.offering.key, a.criterion.key)]))
     return sorted(items, key=lambda i: (-i.evaluations, i.state, i.offering_name, i.criterion))
