@@ -7,6 +7,8 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 
 class FieldError(Exception):
     """A value that cannot be saved; `message` is shown next to the field."""
@@ -21,11 +23,11 @@ def clean_text(name: str, raw: str, *, max_length: int) -> str:
     """Text as typed, trimmed; refused (never cut) when too long or when it holds characters no one types."""
     text = raw.strip()
     if "\x00" in text:
-        raise FieldError(name, "This text contains a null character (\\0), which cannot be stored. Remove it and "
-                               "save again.")
+        raise FieldError(name, _("This text contains a null character (\\0), which cannot be stored. Remove it and "
+                                 "save again."))
     if len(text) > max_length:
-        raise FieldError(name, f"Keep this under {max_length} characters: it has {len(text)}. Nothing was cut; "
-                               "shorten it and save again.")
+        raise FieldError(name, _("Keep this under %(limit)d characters: it has %(length)d. Nothing was cut; shorten it "
+                                 "and save again.") % {"limit": max_length, "length": len(text)})
     return text
 
 
@@ -36,9 +38,9 @@ def parse_level(name: str, raw: str, *, allow_blank: bool) -> int | None:
     try:
         level = int(raw)
     except ValueError:
-        raise FieldError(name, f"Choose a level from 0 to 4 (got “{raw}”).") from None
+        raise FieldError(name, _("Choose a level from 0 to 4 (got “%(value)s”).") % {"value": raw}) from None
     if not 0 <= level <= 4:
-        raise FieldError(name, f"Levels run from 0 to 4 (got {level}).")
+        raise FieldError(name, _("Levels run from 0 to 4 (got %(level)d).") % {"level": level})
     return level
 
 

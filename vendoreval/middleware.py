@@ -20,7 +20,9 @@ from django.core.exceptions import BadRequest, SuspiciousOperation
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict
 from django.http.multipartparser import MultiPartParserError
 from django.template import loader
+from django.utils import translation
 from django.utils.datastructures import MultiValueDict
+from django.utils.translation import gettext_lazy
 
 logger = logging.getLogger("django.security.BadRequest")
 
@@ -49,8 +51,13 @@ def _has_nul(values: QueryDict | MultiValueDict | dict) -> bool:
 
 
 def bad_request(request: HttpRequest, reason: str) -> HttpResponse:
-    logger.warning("Bad request (%s): %s", reason, request.path.replace(NUL, "\\x00"))
-    html = loader.render_to_string("400.html", {"reason": reason})
+    """The 400 page, in the visitor's language (their language cookie or browser: this runs before the session and
+    LocaleMiddleware); the log says why in English."""
+    with translation.override("en"):
+        logger.warning("Bad request (%s): %s", str(reason), request.path.replace(NUL, "\\x00"))
+    code = translation.get_language_from_request(request)
+    with translation.override(code):
+        html = loader.render_to_string("400.html", {"reason": reason, "LANGUAGE_CODE": code})
     return HttpResponseBadRequest(html)
 
 
@@ -60,13 +67,13 @@ class RequestGuardMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if NUL in request.path or NUL in request.path_info:
-            return bad_request(request, "a NUL character in the address")
+            return bad_request(request, gettext_lazy("a NUL character in the address"))
         try:
             query = request.GET
         except BODY_ERRORS:
-            return bad_request(request, "an undecodable query string")
+            return bad_request(request, gettext_lazy("an undecodable query string"))
         if _has_nul(query) or _has_nul(request.COOKIES):
-            return bad_request(request, "a NUL character in the address or a cookie")
+            return bad_request(request, gettext_lazy("a NUL character in the address or a cookie"))
         if request.method not in ("GET", "HEAD", "OPTIONS", "TRACE"):
             try:
                 request.POST  # noqa: B018 - parse the body once, here, where a failure can still be answered
@@ -74,7 +81,7 @@ class RequestGuardMiddleware:
             except BODY_ERRORS:
                 # Nothing downstream may try to parse it again (Django's 400 handler would, for its CSRF check).
                 request._post, request._files = QueryDict(), MultiValueDict()
-                return bad_request(request, "a form body that cannot be read (use UTF-8)")
+                return bad_request(request, gettext_lazy("a form body that cannot be read (use UTF-8)"))
         return self.get_response(request)
 
     def process_view(self, request: HttpRequest, view: Callable, args, kwargs) -> HttpResponse | None:
@@ -82,5 +89,5 @@ class RequestGuardMiddleware:
             return None
         if request.method not in ("GET", "HEAD", "OPTIONS", "TRACE") and (_has_nul(request.POST)
                                                                             or _has_nul(request.FILES)):
-            return bad_request(request, "a NUL character in the submitted form")
+            return bad_request(request, gettext_lazy("a NUL character in the submitted form"))
         return None

@@ -1,10 +1,11 @@
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.utils.translation import gettext_lazy
 
 
 class LoginForm(AuthenticationForm):
     error_messages = {
         **AuthenticationForm.error_messages,
-        "invalid_login": "That username and password do not match an account. Both are case-sensitive.",
+        "invalid_login": gettext_lazy("That username and password do not match an account. Both are case-sensitive."),
     }
 
 

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from . import services
@@ -22,13 +23,13 @@ def members(request: HttpRequest, organisation) -> HttpResponse:
         try:
             validate_email(email)
         except ValidationError:
-            errors["email"] = "Enter a valid email address, for example anna.muller@example.eu."
+            errors["email"] = _("Enter a valid email address, for example anna.muller@example.eu.")
         if role not in Role.values:
-            errors["role"] = "Choose owner, evaluator or viewer."
+            errors["role"] = _("Choose owner, evaluator or viewer.")
         if not errors:
             services.invitation_create(organisation=organisation, email=email, role=role, invited_by=request.user,
                                        base_url=request.build_absolute_uri("/")[:-1])
-            messages.success(request, f"Invitation sent to {email}.")
+            messages.success(request, _("Invitation sent to %(email)s.") % {"email": email})
             return redirect("members", org=organisation.slug)
     return render(request, "accounts/members.html", {
         "organisation": organisation, "errors": errors, "email": email, "role": role, "roles": Role.choices,
@@ -46,7 +47,8 @@ def member_remove(request: HttpRequest, organisation, membership_id: int) -> Htt
     except ValidationError as exc:
         messages.error(request, exc.messages[0])
     else:
-        messages.success(request, f"{membership.user.get_username()} no longer belongs to {organisation.name}.")
+        messages.success(request, _("%(user)s no longer belongs to %(organisation)s.") % {
+            "user": membership.user.get_username(), "organisation": organisation.name})
     return redirect("members", org=organisation.slug)
 
 
@@ -58,12 +60,13 @@ def invitation_revoke(request: HttpRequest, organisation) -> HttpResponse:
     invitation = (Invitation.objects.filter(organisation=organisation, pk=int(number)).first()
                   if number.isdigit() and len(number) < 19 else None)
     if invitation is None:
-        messages.error(request, "That invitation does not exist (any more).")
+        messages.error(request, _("That invitation does not exist (any more)."))
     elif services.invitation_revoke(invitation=invitation, actor=request.user):
-        messages.success(request, f"The invitation of {invitation.email} was withdrawn: its link no longer works.")
+        messages.success(request, _("The invitation of %(email)s was withdrawn: its link no longer works.")
+                         % {"email": invitation.email})
     else:
-        messages.error(request, f"The invitation of {invitation.email} was no longer open (accepted, expired or "
-                                "withdrawn already).")
+        messages.error(request, _("The invitation of %(email)s was no longer open (accepted, expired or withdrawn "
+                                  "already).") % {"email": invitation.email})
     return redirect("members", org=organisation.slug)
 
 
@@ -104,8 +107,8 @@ def invitation_accept(request: HttpRequest) -> HttpResponse:
         else:
             if form is None or not form.errors:
                 request.session.pop(INVITATION_SESSION_KEY, None)
-                messages.success(request, f"You joined {invitation.organisation.name} as "
-                                          f"{invitation.get_role_display().lower()}.")
+                messages.success(request, _("You joined %(organisation)s as %(role)s.") % {
+                    "organisation": invitation.organisation.name, "role": invitation.role_in_text})
                 return redirect("home")
     if refusal is None and form is None and not request.user.is_authenticated:
         form = SignUpForm()

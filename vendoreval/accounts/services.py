@@ -15,6 +15,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from .models import Invitation, Membership, Organisation, Role, hash_invitation_token, new_invitation_token
 
@@ -38,7 +39,7 @@ def catalog_editors_group() -> Group:
     """Staff in this group edit the shared catalog in the admin; organisation members never do."""
     from django.contrib.auth.models import Permission
 
-    group, _ = Group.objects.get_or_create(name=CATALOG_EDITORS)
+    group, _created = Group.objects.get_or_create(name=CATALOG_EDITORS)
     perms = Permission.objects.filter(content_type__app_label__in=["catalog", "checklist", "vendors"])
     group.permissions.set(perms)
     return group
@@ -66,17 +67,19 @@ def invitation_find(token: str) -> Invitation | None:
 
 def invitation_create(*, organisation: Organisation, email: str, role: str, invited_by, base_url: str) -> Invitation:
     if role not in Role.values:
-        raise ValidationError({"role": "Choose owner, evaluator or viewer."})
+        raise ValidationError({"role": _("Choose owner, evaluator or viewer.")})
     token = new_invitation_token()
     invitation = Invitation.objects.create(organisation=organisation, email=email.strip().lower(), role=role,
                                            token_hash=hash_invitation_token(token), invited_by=invited_by,
                                            expires_at=timezone.now() + INVITATION_VALID_FOR)
     send_mail(
-        subject=f"Invitation to {organisation.name} on VendorEval",
-        message=(f"{invited_by.get_username()} invited you to join {organisation.name} on VendorEval as "
-                 f"{invitation.get_role_display().lower()}.\n\n"
-                 f"Accept within 7 days: {base_url}{invitation_url(token)}\n"
-                 f"\nThe link works for {invitation.email} only.\n"),
+        subject=_("Invitation to %(organisation)s on VendorEval") % {"organisation": organisation.name},
+        message=_("%(inviter)s invited you to join %(organisation)s on VendorEval as %(role)s.\n\n"
+                  "Accept within 7 days: %(link)s\n\n"
+                  "The link works for %(email)s only.\n") % {
+            "inviter": invited_by.get_username(), "organisation": organisation.name,
+            "role": invitation.role_in_text, "link": f"{base_url}{invitation_url(token)}",
+            "email": invitation.email},
         from_email=settings.DEFAULT_FROM_EMAIL, recipient_list=[invitation.email])
     return invitation
 
@@ -84,17 +87,18 @@ def invitation_create(*, organisation: Organisation, email: str, role: str, invi
 def invitation_refusal(invitation: Invitation, user=None) -> InvitationRefused | None:
     """Why this invitation cannot be accepted (by `user`, when signed in), or None."""
     if invitation.revoked_at is not None:
-        return InvitationRefused(f"This invitation was withdrawn by an owner of {invitation.organisation.name}. "
-                                 "Ask them for a new one if you should join.", status=410)
+        return InvitationRefused(_("This invitation was withdrawn by an owner of %(organisation)s. Ask them for a "
+                                   "new one if you should join.") % {"organisation": invitation.organisation.name},
+                                 status=410)
     if not invitation.is_open:
-        return InvitationRefused("This invitation has expired or was already used. Ask the owner for a new one.",
+        return InvitationRefused(_("This invitation has expired or was already used. Ask the owner for a new one."),
                                  status=410)
     if user is not None and user.is_authenticated and (user.email or "").strip().lower() != invitation.email:
-        yours = f" ({user.email})" if user.email else ""
+        who = f"{user.get_username()} ({user.email})" if user.email else user.get_username()
         return InvitationRefused(
-            f"This invitation is for {invitation.masked_email}, and you are signed in as {user.get_username()}{yours}. "
-            "Sign in with the account of the invited address, or log out and open the link again to create that "
-            "account.", status=403)
+            _("This invitation is for %(invited)s, and you are signed in as %(user)s. Sign in with the account of the "
+              "invited address, or log out and open the link again to create that account.")
+            % {"invited": invitation.masked_email, "user": who}, status=403)
     return None
 
 
@@ -111,7 +115,7 @@ def invitation_accept(*, invitation: Invitation, user) -> Membership:
     refusal = invitation_refusal(invitation, user)
     if refusal is not None:
         raise refusal
-    membership, _ = Membership.objects.get_or_create(organisation=invitation.organisation, user=user,
+    membership, _created = Membership.objects.get_or_create(organisation=invitation.organisation, user=user,
                                                      defaults={"role": invitation.role})
     invitation.accepted_at, invitation.accepted_by = timezone.now(), user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
@@ -157,7 +161,7 @@ def membership_remove(*, membership: Membership) -> None:
         return  # removed meanwhile
     if current.role == Role.OWNER and Membership.objects.filter(
             organisation_id=current.organisation_id, role=Role.OWNER).count() <= 1:
-        raise ValidationError("The last owner cannot leave or be removed. Make another member owner first.")
+        raise ValidationError(_("The last owner cannot leave or be removed. Make another member owner first."))
     current.delete()
 
 

@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -52,6 +53,6 @@ def alert_settings(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         on = request.POST.get("catalog_alerts") == "on"
         UserSettings.objects.update_or_create(user=request.user, defaults={"catalog_alerts": on})
-        messages.success(request, "Catalog alerts are " + ("on." if on else "off."))
+        messages.success(request, _("Catalog alerts are on.") if on else _("Catalog alerts are off."))
         return redirect("alert-settings")
     return render(request, "accounts/alerts.html", {"alerts_on": wants_catalog_alerts(request.user)})

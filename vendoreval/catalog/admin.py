@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import router
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from .admin_revisions import RevisionAdmin
@@ -174,8 +175,8 @@ class LevelNeedsEvidenceFormSet(BaseGenericInlineFormSet):
             return
         kept = [f for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
         if not level_is_sourced(has_level=True, sources=len(kept)):
-            raise ValidationError("An answer with a level needs at least one source. Add evidence, or set the "
-                                  "status to Unknown.")
+            raise ValidationError(_("An answer with a level needs at least one source. Add evidence, or set the "
+                                    "status to Unknown."))
 
 
 class AnswerEvidenceInline(EvidenceInline):

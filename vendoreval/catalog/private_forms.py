@@ -12,6 +12,9 @@ import datetime as dt
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
 
 from vendoreval.checklist.models import Criterion
 
@@ -19,11 +22,12 @@ from .models import Answer, Company, Country, Evidence, Offering
 from .rules import BUYER_HOSTED_MODES, LEVEL_NEEDS_SOURCE, buyer_controlled_required, not_assessed
 from .schema import Confidence, DeploymentMode
 
-MISSING_COMPANY = "Choose a company from the list; a catalog editor can add one that is missing."
+MISSING_COMPANY = gettext_lazy("Choose a company from the list; a catalog editor can add one that is missing.")
 
 
 def _limit(n: int) -> dict[str, str]:
-    return {"max_length": f"Keep this under {n} characters: it has %(show_value)d. Nothing was cut."}
+    message = gettext_lazy("Keep this under {limit} characters: it has %(show_value)d. Nothing was cut.")
+    return {"max_length": format_lazy(message, limit=n)}
 
 
 class CompanyField(forms.ModelChoiceField):
@@ -34,18 +38,19 @@ class CompanyField(forms.ModelChoiceField):
 
 class PrivateOfferingForm(forms.Form):
     name = forms.CharField(max_length=200, error_messages={
-        "required": "Give the offering a name, for example “In-house Llama cluster”.", **_limit(200)})
+        "required": gettext_lazy("Give the offering a name, for example “In-house Llama cluster”."), **_limit(200)})
     product = forms.CharField(max_length=200, required=False, error_messages=_limit(200))
-    vendor = CompanyField(error_messages={"required": "Choose the contracting entity (for an in-house deployment: "
-                                                      "whoever licenses the model)."})
+    vendor = CompanyField(error_messages={"required": gettext_lazy("Choose the contracting entity (for an in-house "
+                                                            "deployment: whoever licenses the model).")})
     model_provider = CompanyField(required=False)
     deployment_mode = forms.ChoiceField(choices=[(m.value, m.label) for m in DeploymentMode], error_messages={
-        "required": "Choose how the offering is deployed.", "invalid_choice": "Choose how the offering is deployed."})
+        "required": gettext_lazy("Choose how the offering is deployed."),
+        "invalid_choice": gettext_lazy("Choose how the offering is deployed.")})
     hosting_operator = CompanyField(required=False)
     processing_regions = forms.ModelMultipleChoiceField(
         queryset=Country.objects.all(), to_field_name="code", required=False,
-        error_messages={"invalid_choice": "Choose processing regions from the list of countries.",
-                        "invalid_pk_value": "Choose processing regions from the list of countries."})
+        error_messages={"invalid_choice": gettext_lazy("Choose processing regions from the list of countries."),
+                        "invalid_pk_value": gettext_lazy("Choose processing regions from the list of countries.")})
     model_licence = forms.CharField(max_length=400, required=False, error_messages=_limit(400))
     summary = forms.CharField(max_length=5000, required=False, widget=forms.Textarea, error_messages=_limit(5000))
 
@@ -66,11 +71,12 @@ class PrivateOfferingForm(forms.Form):
         if mode is not None and "hosting_operator" not in self.errors:
             operator = data.get("hosting_operator")
             if operator is None and mode not in BUYER_HOSTED_MODES:
-                self.add_error("hosting_operator", f"“{mode.label}” is run by someone else: choose the hosting "
-                               "operator. Only on-premises software or self-hosted open weights are hosted by you.")
+                self.add_error("hosting_operator", _(
+                    "“%(mode)s” is run by someone else: choose the hosting operator. Only on-premises software or "
+                    "self-hosted open weights are hosted by you.") % {"mode": mode.label})
             if operator is not None and mode is DeploymentMode.SELF_HOSTED_OPEN_WEIGHTS:
-                self.add_error("hosting_operator", "Self-hosted open weights are hosted by you: choose “We host it "
-                                                   "ourselves”.")
+                self.add_error("hosting_operator", _("Self-hosted open weights are hosted by you: choose “We host it "
+                                                     "ourselves”."))
         if data.get("name") and not data.get("product"):
             data["product"] = data["name"]
         return data
@@ -101,20 +107,20 @@ class AnswerTarget:
 
 def status_choices(criterion: Criterion, offering: Offering) -> list[tuple[str, str]]:
     if buyer_controlled_required(criterion, offering):
-        return [(Answer.BUYER_CONTROLLED, "Buyer-controlled: decided by your own hosting")]
+        return [(Answer.BUYER_CONTROLLED, _("Buyer-controlled: decided by your own hosting"))]
     levels = [(str(i), f"{i} — {criterion.level_meaning(i)}".rstrip(" —")) for i in range(4, -1, -1)]
-    return [*levels, (Answer.UNKNOWN, "Unknown")]
+    return [*levels, (Answer.UNKNOWN, pgettext("answer status", "Unknown"))]
 
 
 class PastDateField(forms.DateField):
     def __init__(self, **kwargs):
-        super().__init__(input_formats=["%Y-%m-%d"], error_messages={"invalid": "Give the date as YYYY-MM-DD."},
-                         **kwargs)
+        super().__init__(input_formats=["%Y-%m-%d"],
+                         error_messages={"invalid": gettext_lazy("Give the date as YYYY-MM-DD.")}, **kwargs)
 
     def validate(self, value):
         super().validate(value)
         if value and value > timezone.localdate():
-            raise ValidationError("This date is in the future.")
+            raise ValidationError(_("This date is in the future."))
 
 
 class AnswerRowForm(forms.Form):
@@ -124,14 +130,15 @@ class AnswerRowForm(forms.Form):
     rationale = forms.CharField(max_length=4000, required=False, widget=forms.Textarea,
                                 error_messages=_limit(4000))
     url = forms.URLField(max_length=Evidence._meta.get_field("url").max_length, required=False, assume_scheme="https",
-                         error_messages={"invalid": "Give the source's full address, starting with https://.",
-                                         "max_length": "This address is too long (500 characters at most)."})
+                         error_messages={
+                             "invalid": gettext_lazy("Give the source's full address, starting with https://."),
+                             "max_length": gettext_lazy("This address is too long (500 characters at most).")})
     title = forms.CharField(max_length=Evidence._meta.get_field("title").max_length, required=False,
                             error_messages=_limit(300))
     source_date = PastDateField(required=False)
     accessed = PastDateField(required=False)
     confidence = forms.ChoiceField(choices=[(c.value, c.label) for c in Confidence], required=False,
-                                   error_messages={"invalid_choice": "Choose how sure the source is."})
+                                   error_messages={"invalid_choice": gettext_lazy("Choose how sure the source is.")})
 
     def __init__(self, *args, criterion: Criterion, offering: Offering, **kwargs):
         super().__init__(*args, prefix=criterion.key, **kwargs)
@@ -139,10 +146,11 @@ class AnswerRowForm(forms.Form):
         self.fields["status"].choices = status_choices(criterion, offering)
         buyer = buyer_controlled_required(criterion, offering)
         self.fields["status"].error_messages["invalid_choice"] = (
-            f"{criterion.key} is decided by your own hosting: it is buyer-controlled." if buyer else
-            "Only criteria decided by your own hosting, of an offering you host yourself, can be buyer-controlled."
+            _("%(criterion)s is decided by your own hosting: it is buyer-controlled.") % {"criterion": criterion.key}
+            if buyer else
+            _("Only criteria decided by your own hosting, of an offering you host yourself, can be buyer-controlled.")
             if self.data.get(self.add_prefix("status")) == Answer.BUYER_CONTROLLED else
-            "Choose a level 0–4 or unknown.")
+            _("Choose a level 0–4 or unknown."))
 
     @property
     def row(self) -> dict[str, str]:
@@ -162,7 +170,7 @@ class AnswerRowForm(forms.Form):
         status = data.get("status", "")
         if status not in (Answer.UNKNOWN, Answer.BUYER_CONTROLLED, "") and not data.get("url") \
                 and "url" not in self.errors:
-            self.add_error("url", LEVEL_NEEDS_SOURCE)
+            self.add_error("url", _(LEVEL_NEEDS_SOURCE))
         if data.get("url") and not data.get("confidence") and "confidence" not in self.errors:
             data["confidence"] = Confidence.CONFIRMED.value
         return data

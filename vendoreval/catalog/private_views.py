@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from vendoreval.accounts.access import EDIT, VIEW, organisation_access
@@ -47,7 +48,7 @@ def private_offering_new(request: HttpRequest, organisation: Organisation) -> Ht
     if request.method == "POST" and form.is_valid():
         offering = services.private_offering_create(organisation=organisation, actor=request.user,
                                                     data=form.cleaned_data)
-        messages.success(request, f"{offering.name} was added. Now answer the checklist for it.")
+        messages.success(request, _("%(name)s was added. Now answer the checklist for it.") % {"name": offering.name})
         return redirect("private-offering-answers", org=organisation.slug, key=offering.key)
     return _form(request, organisation, None, form)
 
@@ -60,7 +61,7 @@ def private_offering_edit(request: HttpRequest, organisation: Organisation, key:
     form = PrivateOfferingForm(request.POST or None, initial=PrivateOfferingForm.initial_of(offering))
     if request.method == "POST" and form.is_valid():
         services.private_offering_update(offering=offering, actor=request.user, data=form.cleaned_data)
-        messages.success(request, f"{offering.name} was saved.")
+        messages.success(request, _("%(name)s was saved.") % {"name": offering.name})
         return redirect("offering", key=offering.key)
     return _form(request, organisation, offering, form)
 
@@ -85,7 +86,7 @@ def private_offering_answers(request: HttpRequest, organisation: Organisation, k
     if request.method == "POST" and not failed:
         services.private_answers_save(offering=offering, actor=request.user,
                                       targets=[f.target() for f in forms if f.is_bound])
-        messages.success(request, f"The answers for {offering.name} were saved.")
+        messages.success(request, _("The answers for %(name)s were saved.") % {"name": offering.name})
         return redirect(reverse("offering", kwargs={"key": offering.key}))
     areas: dict = {}
     for f in forms:

@@ -3,7 +3,9 @@ or read (selectors). Pure: no database."""
 
 from __future__ import annotations
 
-LEVEL_NEEDS_SOURCE = "A level needs a source; without one the answer is unknown."
+from django.utils.translation import gettext_noop
+
+LEVEL_NEEDS_SOURCE = gettext_noop("A level needs a source; without one the answer is unknown.")  # shown through gettext
 BUYER_HOSTED_MODES = ("on_premises", "self_hosted_open_weights")  # DeploymentMode values: the buyer runs these
 
 

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from vendoreval.checklist.models import ChecklistVersion, Criterion
 from vendoreval.checklist.selectors import current_checklist  # noqa: F401 - re-exported for the catalog views
@@ -279,7 +280,7 @@ def _answer_view(criterion: Criterion, offering: Offering, derived: dict, answer
     ev = tuple(sources(Answer, answer.pk)) if answer else ()
     if answer is None or not level_is_sourced(has_level=answer.status == Answer.LEVEL, sources=len(ev)):
         return AnswerView(criterion=criterion, status=Answer.UNKNOWN, level=None,
-                          rationale=answer.rationale if answer else "Not answered in the catalog.",
+                          rationale=answer.rationale if answer else _("Not answered in the catalog."),
                           evidence=ev, confidence=None, stale=False)
     levelled = answer.status == Answer.LEVEL
     return AnswerView(

@@ -9,10 +9,12 @@ from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 WEB_SCHEMES = ("http", "https")
 _web_url = URLValidator(schemes=list(WEB_SCHEMES))
-WEB_URL_MESSAGE = "Give a web address starting with https:// (or http://)."
+WEB_URL_MESSAGE = gettext_lazy("Give a web address starting with https:// (or http://).")
 
 
 def is_web_url(value: Any) -> bool:
@@ -34,11 +36,14 @@ def validate_web_url(value: str) -> None:
 def validate_links(value: Any) -> None:
     """An offering's links: a list of {"title": text, "url": http(s) address}, nothing else."""
     if not isinstance(value, list):
-        raise ValidationError('Give the links as a list: [{"title": "…", "url": "https://…"}].', code="invalid_links")
+        raise ValidationError(_('Give the links as a list: [{"title": "…", "url": "https://…"}].'),
+                              code="invalid_links")
     for number, link in enumerate(value, start=1):
         if not isinstance(link, dict) or set(link) != {"title", "url"}:
-            raise ValidationError(f'Link {number}: give exactly a "title" and a "url".', code="invalid_links")
+            raise ValidationError(_('Link %(number)d: give exactly a "title" and a "url".') % {"number": number},
+                                  code="invalid_links")
         if not isinstance(link["title"], str) or not link["title"].strip():
-            raise ValidationError(f"Link {number}: give it a title.", code="invalid_links")
+            raise ValidationError(_("Link %(number)d: give it a title.") % {"number": number}, code="invalid_links")
         if not is_web_url(link["url"]):
-            raise ValidationError(f"Link {number}: {WEB_URL_MESSAGE}", code="invalid_url")
+            raise ValidationError(_("Link %(number)d: give a web address starting with https:// (or http://).")
+                                  % {"number": number}, code="invalid_url")

@@ -2,6 +2,7 @@
 reviewed on the editors' pages (/vendor-requests/); the one action here, revoking, calls the service."""
 
 from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy, ngettext
 
 from . import services
 from .models import VendorAuditEvent, VendorProposal, VendorRequest
@@ -48,7 +49,9 @@ class VendorRequestAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.action(description="Revoke the selected requests (their links stop working)", permissions=["change"])
+    @admin.action(description=gettext_lazy("Revoke the selected requests (their links stop working)"),
+                  permissions=["change"])
     def revoke(self, request, queryset):
         revoked = sum(services.vendor_request_revoke(vendor_request=r, actor=request.user) for r in queryset)
-        self.message_user(request, f"{revoked} request(s) revoked.", messages.SUCCESS)
+        self.message_user(request, ngettext("%(n)d request revoked.", "%(n)d requests revoked.", revoked)
+                          % {"n": revoked}, messages.SUCCESS)

@@ -18,6 +18,8 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+from django.template.defaultfilters import floatformat
+from django.utils.translation import gettext as _
 
 from vendoreval.fields import FieldError
 
@@ -49,8 +51,9 @@ def safe_name(name: str) -> str:
 
 def _too_large(size: int) -> str:
     limit = settings.VENDOREVAL_VENDOR_UPLOAD_MAX_BYTES
-    return (f"This file is {size / 1024 / 1024:.1f} MB; documents may be at most {limit / 1024 / 1024:g} MB. "
-            "Nothing was stored. Upload a smaller PDF, or give the public page that holds it instead.")
+    return _("This file is %(size)s MB; documents may be at most %(limit)s MB. Nothing was stored. Upload a smaller "
+             "PDF, or give the public page that holds it instead.") % {
+        "size": floatformat(size / 1024 / 1024, 1), "limit": floatformat(limit / 1024 / 1024, -1)}
 
 
 def check_pdf(name: str, upload: UploadedFile) -> CheckedPdf:
@@ -64,22 +67,23 @@ def check_pdf(name: str, upload: UploadedFile) -> CheckedPdf:
     content = b"".join(upload.chunks())
     if len(content) > limit:
         raise FieldError(name, _too_large(len(content)))
-    not_pdf = ("This file is not a PDF document (checked by its content, whatever its name says). Nothing was "
-               "stored. Export the document as PDF and upload that.")
+    not_pdf = _("This file is not a PDF document (checked by its content, whatever its name says). Nothing was "
+                "stored. Export the document as PDF and upload that.")
     if not content.startswith(MAGIC):
         raise FieldError(name, not_pdf)
     try:
         reader = PdfReader(io.BytesIO(content), strict=False)
         if reader.is_encrypted:
-            raise FieldError(name, "This PDF is password-protected, so editors could not read it. Nothing was "
-                                   "stored. Upload a copy without a password.")
+            raise FieldError(name, _("This PDF is password-protected, so editors could not read it. Nothing was "
+                                     "stored. Upload a copy without a password."))
         pages = len(reader.pages)
     except FieldError:
         raise
     except (PyPdfError, ValueError, KeyError, TypeError, IndexError, AttributeError, RecursionError, OSError):
-        raise FieldError(name, not_pdf + " (It starts like a PDF but cannot be read as one.)") from None
+        raise FieldError(name, _("This file is not a PDF document: it starts like a PDF but cannot be read as one. "
+                                 "Nothing was stored. Export the document as PDF and upload that.")) from None
     if pages < 1:
-        raise FieldError(name, "This PDF has no pages. Nothing was stored.")
+        raise FieldError(name, _("This PDF has no pages. Nothing was stored."))
     return CheckedPdf(original_name=safe_name(upload.name or ""), size=len(content),
                       sha256=hashlib.sha256(content).hexdigest(), pages=pages, content=content)
 

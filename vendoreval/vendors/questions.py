@@ -10,6 +10,10 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from django.conf import settings
+from django.template.defaultfilters import floatformat
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from vendoreval.checklist.models import Criterion
 from vendoreval.fields import Field, FieldError, clean_text, level_choices, parse_level
@@ -57,13 +61,14 @@ class ProposalQuestion:
 
 
 class LevelQuestion(ProposalQuestion):
-    part, kind, label = "level", "level", "Your level"
+    part, kind, label = "level", "level", gettext_lazy("Your level")
 
     def clean(self, raw):
         level = parse_level(self.name, raw, allow_blank=True)
         if level is not None and str(level) not in self.criterion.levels:
             ladder = ", ".join(sorted(self.criterion.levels, reverse=True))
-            raise FieldError(self.name, f"{self.criterion.key} has no level {level}; its ladder has {ladder}.")
+            raise FieldError(self.name, _("%(criterion)s has no level %(level)d; its ladder has %(ladder)s.") % {
+                "criterion": self.criterion.key, "level": level, "ladder": ladder})
         return level
 
     def changes(self, value):
@@ -74,13 +79,14 @@ class LevelQuestion(ProposalQuestion):
 
     def choices(self):
         """The criterion's ladder, strongest first (a ladder may skip levels: 4, 2, 0)."""
-        return [(value, label) for value, label in level_choices(self.criterion, blank="— choose the level that fits —")
+        blank = _("— choose the level that fits —")
+        return [(value, label) for value, label in level_choices(self.criterion, blank=blank)
                 if not value or value in self.criterion.levels]
 
 
 class RationaleQuestion(ProposalQuestion):
-    part, kind, label = "rationale", "textarea", "Why this level"
-    help = "What your offering does, in a few sentences; say where the pages below show it."
+    part, kind, label = "rationale", "textarea", gettext_lazy("Why this level")
+    help = gettext_lazy("What your offering does, in a few sentences; say where the pages below show it.")
     max_length = rules.RATIONALE_MAX
 
     def clean(self, raw):
@@ -94,16 +100,17 @@ class RationaleQuestion(ProposalQuestion):
 
 
 class SourcesQuestion(ProposalQuestion):
-    part, kind, label = "sources", "sources", "Public pages that show it"
-    help = (f"One address per line, up to {rules.MAX_SOURCES}: the specific pages (documentation, terms, "
-            "certificates), not a home page. At least one is needed.")
+    part, kind, label = "sources", "sources", gettext_lazy("Public pages that show it")
+    help = format_lazy(gettext_lazy("One address per line, up to {max}: the specific pages (documentation, terms, "
+                             "certificates), not a home page. At least one is needed."), max=rules.MAX_SOURCES)
     max_length = rules.MAX_SOURCES * (rules.SOURCE_MAX_LENGTH + 1)
 
     def clean(self, raw):
         text = clean_text(self.name, raw, max_length=self.max_length)
         urls = list(dict.fromkeys(line.strip() for line in text.splitlines() if line.strip()))
         if len(urls) > rules.MAX_SOURCES:
-            raise FieldError(self.name, f"Give at most {rules.MAX_SOURCES} pages (there are {len(urls)}).")
+            raise FieldError(self.name, _("Give at most %(max)d pages (there are %(count)d).") % {
+                "max": rules.MAX_SOURCES, "count": len(urls)})
         problems = [p for p in (rules.source_problem(u) for u in urls) if p]
         if problems:
             raise FieldError(self.name, " ".join(problems))
@@ -119,13 +126,13 @@ class SourcesQuestion(ProposalQuestion):
 class DocumentQuestion(ProposalQuestion):
     """An optional PDF: a new file replaces the one before; `document:<key>:remove` removes it."""
 
-    part, kind, label = "document", "document", "A PDF document (optional)"
+    part, kind, label = "document", "document", gettext_lazy("A PDF document (optional)")
 
     @property
     def help(self):
         limit = settings.VENDOREVAL_VENDOR_UPLOAD_MAX_BYTES / 1024 / 1024
-        return (f"At most {limit:g} MB. Only catalog editors can open it; it is not published. Prefer a public page "
-                "above where one exists.")
+        return _("At most %(limit)s MB. Only catalog editors can open it; it is not published. Prefer a public page "
+                 "above where one exists.") % {"limit": floatformat(limit, -1)}
 
     def posted(self, data, files):
         return self.name in files or data.get(f"{self.name}:remove") == REMOVE
@@ -139,7 +146,7 @@ class DocumentQuestion(ProposalQuestion):
             return documents.check_pdf(self.name, raw)
         if raw == REMOVE:
             return REMOVE
-        raise FieldError(self.name, "Choose a PDF file to upload.")
+        raise FieldError(self.name, _("Choose a PDF file to upload."))
 
     def changes(self, value):
         return {}

@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.utils.translation import gettext as _
 
 from vendoreval.catalog.files import is_bare_domain
 from vendoreval.scoring.models import Confidence
@@ -22,13 +23,13 @@ _url = URLValidator(schemes=["http", "https"])
 def source_problem(url: str) -> str | None:
     """Why `url` cannot back a catalog answer, or None: a public http(s) page, not a site's root."""
     if len(url) > SOURCE_MAX_LENGTH:
-        return f"{url[:60]}… is longer than {SOURCE_MAX_LENGTH} characters."
+        return _("%(start)s… is longer than %(max)d characters.") % {"start": url[:60], "max": SOURCE_MAX_LENGTH}
     try:
         _url(url)
     except ValidationError:
-        return f"“{url}” is not the address of a web page (it should start with https://)."
+        return _("“%(url)s” is not the address of a web page (it should start with https://).") % {"url": url}
     if is_bare_domain(url) or not urlsplit(url).hostname:
-        return f"{url} is a site's home page; give the specific page that states the answer."
+        return _("%(url)s is a site's home page; give the specific page that states the answer.") % {"url": url}
     return None
 
 
@@ -36,9 +37,9 @@ def replace_refusal(confidence: Confidence | None, stale: bool) -> str | None:
     """A vendor's statement is weighed below confirmed evidence: it never replaces a current answer backed by the
     vendor's own or an official document that is not stale. Returns why it cannot be accepted, or None."""
     if confidence is Confidence.CONFIRMED and not stale:
-        return ("The catalog's answer rests on a confirmed, current source; a vendor's self-assessment is weighed "
-                "below it and cannot replace it. Reject this proposal, or update the answer in the catalog admin "
-                "from a confirmed source.")
+        return _("The catalog's answer rests on a confirmed, current source; a vendor's self-assessment is weighed "
+                 "below it and cannot replace it. Reject this proposal, or update the answer in the catalog admin "
+                 "from a confirmed source.")
     return None
 
 

@@ -17,8 +17,11 @@ from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from vendoreval.accounts.models import preferred_language
 from vendoreval.catalog.models import Answer, CatalogRevision, Company, Evidence, Offering, Source
 from vendoreval.catalog.revisions import catalog_revision
 from vendoreval.catalog.rules import BUYER_HOSTED_MODES
@@ -80,12 +83,12 @@ def vendor_draft_offering_create(*, draft: DraftOffering, actor) -> Offering:
     it (clears `draft` in the admin)."""
     vendor = Company.objects.filter(key=draft.vendor).first()
     if vendor is None:
-        raise FieldError("vendor", "Choose the offering, or the vendor company of a new one.")
+        raise FieldError("vendor", _("Choose the offering, or the vendor company of a new one."))
     name = clean_text("offering_name", draft.name, max_length=200)
     if not name:
-        raise FieldError("offering_name", "Name the new offering.")
+        raise FieldError("offering_name", _("Name the new offering."))
     if draft.deployment_mode not in {m.value for m in DeploymentMode}:
-        raise FieldError("deployment_mode", "Choose how the new offering is deployed.")
+        raise FieldError("deployment_mode", _("Choose how the new offering is deployed."))
     max_length = Offering._meta.get_field("key").max_length
 
     def create(key: str) -> Offering:
@@ -109,34 +112,35 @@ def vendor_request_create(*, offering: Offering | None, new: NewRequest, created
     request per offering at a time."""
     if offering is None:
         if draft is None:
-            raise FieldError("offering", "Choose the offering, or describe a new one.")
+            raise FieldError("offering", _("Choose the offering, or describe a new one."))
         offering = vendor_draft_offering_create(draft=draft, actor=created_by)
     if offering.organisation_id is not None:
-        raise FieldError("offering", "Private offerings belong to their organisation; ask only about the shared "
-                                     "catalog.")
+        raise FieldError("offering", _("Private offerings belong to their organisation; ask only about the shared "
+                                       "catalog."))
     Offering.objects.select_for_update().filter(pk=offering.pk).first()  # one request opened at a time per offering
     email = new.contact_email.strip().lower()
     try:
         validate_email(email)
     except ValidationError:
-        raise FieldError("contact_email", "Enter the vendor contact's e-mail address, for example "
-                                          "compliance@vendor.example.") from None
+        raise FieldError("contact_email", _("Enter the vendor contact's e-mail address, for example "
+                                            "compliance@vendor.example.")) from None
     checklist = current_checklist()
     answerable = [c.key for c in selectors.answerable_criteria(checklist)]
     criteria = [k for k in answerable if k in set(new.criteria)]
     unknown = sorted(set(new.criteria) - set(answerable))
     if unknown:
-        raise FieldError("criteria", f"These criteria cannot be asked: {', '.join(unknown)}.")
+        raise FieldError("criteria", _("These criteria cannot be asked: %(keys)s.") % {"keys": ", ".join(unknown)})
     if not criteria:
-        raise FieldError("criteria", "Pick at least one criterion to ask about.")
+        raise FieldError("criteria", _("Pick at least one criterion to ask about."))
     days = settings.VENDOREVAL_VENDOR_REQUEST_DAYS if new.days is None else new.days
     if not rules.MIN_DAYS <= days <= rules.MAX_DAYS:
-        raise FieldError("days", f"The link may stay valid {rules.MIN_DAYS} to {rules.MAX_DAYS} days.")
+        raise FieldError("days", _("The link may stay valid %(min)d to %(max)d days.") % {"min": rules.MIN_DAYS,
+                                                                                    "max": rules.MAX_DAYS})
     open_requests = [r for r in VendorRequest.objects.filter(offering=offering, submitted_at__isnull=True,
                                                              revoked_at__isnull=True) if r.is_open]
     if open_requests:
-        raise FieldError("offering", f"Request {open_requests[0].pk} for {offering.name} is still open; revoke it "
-                                     "first or wait for its answers.")
+        raise FieldError("offering", _("Request %(number)s for %(offering)s is still open; revoke it first or wait "
+                                       "for its answers.") % {"number": open_requests[0].pk, "offering": offering.name})
     token = tokens.new_token()
     vendor_request = VendorRequest.objects.create(
         offering=offering, checklist=checklist, criteria=criteria, contact_email=email,
@@ -145,14 +149,18 @@ def vendor_request_create(*, offering: Offering | None, new: NewRequest, created
     audit(vendor_request, "created", actor=created_by, detail=f"to {email}: {', '.join(criteria)}; "
                                                              f"valid {days} days")
     expires = timezone.localtime(vendor_request.expires_at).strftime("%Y-%m-%d")
+    values = {"editor": created_by.get_username(), "offering": offering.name, "n": len(criteria),
+              "keys": ", ".join(criteria), "expires": expires, "link": f"{base_url}{tokens.link_path(token)}"}
     send_mail(
-        subject=f"VendorEval: please describe {offering.name}",
-        message=(f"{created_by.get_username()} of the VendorEval catalog asks you to describe {offering.name} "
-                 f"against {len(criteria)} sovereignty criteria ({', '.join(criteria)}).\n\n"
-                 f"Open this link (no account needed; valid until {expires}):\n{base_url}{tokens.link_path(token)}\n\n"
-                 "Your answers are saved as you type; you submit them once. Catalog editors review each answer "
-                 "before anything you state is published, marked as vendor-stated.\n\n"
-                 "The link is personal: do not forward it. If you did not expect this e-mail, ignore it.\n"),
+        subject=_("VendorEval: please describe %(offering)s") % values,
+        message=(ngettext("%(editor)s of the VendorEval catalog asks you to describe %(offering)s against %(n)d "
+                          "sovereignty criterion (%(keys)s).",
+                          "%(editor)s of the VendorEval catalog asks you to describe %(offering)s against %(n)d "
+                          "sovereignty criteria (%(keys)s).", len(criteria)) % values + "\n\n"
+                 + _("Open this link (no account needed; valid until %(expires)s):\n%(link)s") % values + "\n\n"
+                 + _("Your answers are saved as you type; you submit them once. Catalog editors review each answer "
+                     "before anything you state is published, marked as vendor-stated.") + "\n\n"
+                 + _("The link is personal: do not forward it. If you did not expect this e-mail, ignore it.") + "\n"),
         from_email=settings.DEFAULT_FROM_EMAIL, recipient_list=[email])
     return vendor_request, token
 
@@ -243,20 +251,26 @@ def vendor_request_submit(*, vendor_request: VendorRequest, base_url: str = "", 
     proposals = list(VendorProposal.objects.filter(request=locked).select_related("document"))
     unfinished = [p.criterion_key for p in proposals if p.started and not p.complete]
     if unfinished:
-        raise FieldError("submit", f"Finish or clear {', '.join(unfinished)}: each answer needs a level and at least "
-                                   "one public page.")
+        raise FieldError("submit", _("Finish or clear %(keys)s: each answer needs a level and at least one public "
+                                     "page.") % {"keys": ", ".join(unfinished)})
     if not any(p.complete for p in proposals):
-        raise FieldError("submit", "Answer at least one criterion (a level and a public page) before submitting.")
+        raise FieldError("submit", _("Answer at least one criterion (a level and a public page) before submitting."))
     locked.submitted_at = timezone.now()
     locked.save(update_fields=["submitted_at"])
     answered = [p.criterion_key for p in proposals if p.complete]
     audit(locked, "submitted", detail=f"answered {', '.join(answered)}", ip=ip)
     if locked.created_by is not None and locked.created_by.email:
-        send_mail(subject=f"VendorEval: the vendor answered about {locked.offering.name}",
-                  message=(f"The vendor answered {len(answered)} of the {len(locked.criteria)} criteria asked in "
-                           f"request {locked.pk} ({locked.offering.name}). Review them: "
-                           f"{base_url}{reverse('vendor-request-review', kwargs={'pk': locked.pk})}\n"),
-                  from_email=settings.DEFAULT_FROM_EMAIL, recipient_list=[locked.created_by.email])
+        values = {"offering": locked.offering.name, "answered": len(answered), "n": len(locked.criteria),
+                  "number": locked.pk,
+                  "link": f"{base_url}{reverse('vendor-request-review', kwargs={'pk': locked.pk})}"}
+        with translation.override(preferred_language(locked.created_by) or translation.get_language()):
+            subject = _("VendorEval: the vendor answered about %(offering)s") % values
+            message = ngettext("The vendor answered %(answered)d of the %(n)d criterion asked in request %(number)s "
+                               "(%(offering)s). Review them: %(link)s",
+                               "The vendor answered %(answered)d of the %(n)d criteria asked in request %(number)s "
+                               "(%(offering)s). Review them: %(link)s", len(locked.criteria)) % values + "\n"
+        send_mail(subject=subject, message=message, from_email=settings.DEFAULT_FROM_EMAIL,
+                  recipient_list=[locked.created_by.email])
     return locked
 
 
@@ -270,13 +284,16 @@ def vendor_proposal_review(*, proposal: VendorProposal, accept: bool, reason: st
     proposal = VendorProposal.objects.select_for_update(of=("self",)).select_related("document").get(pk=proposal.pk)
     reason = clean_text("reason", reason, max_length=rules.REASON_MAX)
     if locked_request.submitted_at is None or locked_request.revoked_at is not None:
-        raise FieldError("reason", "Only answers the vendor has submitted can be reviewed.")
+        raise FieldError("reason", _("Only answers the vendor has submitted can be reviewed."))
     if proposal.decision:
-        raise FieldError("reason", f"{proposal.criterion_key} was already {proposal.decision}.")
+        done = (_("%(criterion)s was already accepted.") if proposal.decision == VendorProposal.ACCEPTED
+                else _("%(criterion)s was already rejected."))
+        raise FieldError("reason", done % {"criterion": proposal.criterion_key})
     if not proposal.complete:
-        raise FieldError("reason", f"{proposal.criterion_key} has no complete answer to review.")
+        raise FieldError("reason", _("%(criterion)s has no complete answer to review.")
+                         % {"criterion": proposal.criterion_key})
     if not reason:
-        raise FieldError("reason", "Give the reason for your decision; it is kept with the answer's history.")
+        raise FieldError("reason", _("Give the reason for your decision; it is kept with the answer's history."))
     proposal.request = locked_request
     if accept:
         vendor_answer_accept(proposal=proposal, reviewer=reviewer, reason=reason)
@@ -297,8 +314,8 @@ def vendor_answer_accept(*, proposal: VendorProposal, reviewer, reason: str) -> 
     checklist = current_checklist()
     criterion = checklist.criteria.filter(key=proposal.criterion_key).first()
     if criterion is None or criterion.derived:
-        raise FieldError("reason", f"{proposal.criterion_key} is not a criterion of the current checklist that "
-                                   "the catalog answers by hand.")
+        raise FieldError("reason", _("%(criterion)s is not a criterion of the current checklist that the catalog "
+                                     "answers by hand.") % {"criterion": proposal.criterion_key})
     profile = selectors.offering_profile(vendor_request.offering, checklist)
     current = next((a for a in profile.answers if a.criterion.key == criterion.key), None)
     refusal = rules.replace_refusal(current.confidence if current else None, current.stale if current else False)

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -17,7 +18,7 @@ from vendoreval.fields import FieldError
 
 from . import documents, ratelimit, rules, selectors, services
 from .access import editor_access, grant, too_many_requests, vendor_access
-from .models import VendorDocument, VendorProposal, VendorRequest
+from .models import VendorDocument, VendorProposal, VendorRequest, state_label
 from .questions import question as find_question
 from .questions import questions_for
 
@@ -101,7 +102,7 @@ def vendor_request_page(request: HttpRequest, vendor_request: VendorRequest) -> 
                 return _closed(request, vendor_request)
     if errors:
         return _page(request, vendor_request, errors=errors, submitted=submitted, status=400)
-    messages.success(request, "Your answers are saved. Submit them when they are complete.")
+    messages.success(request, _("Your answers are saved. Submit them when they are complete."))
     return redirect("vendor-request", public_id=vendor_request.public_id)
 
 
@@ -112,13 +113,14 @@ def vendor_field(request: HttpRequest, vendor_request: VendorRequest, field: str
     """Autosave of one answer (htmx): the field's fragment with its saved state or its error."""
     q = find_question(field, selectors.asked_criteria(vendor_request))
     if q is None:
-        return HttpResponse(f"Unknown answer “{field}”.", status=400, content_type="text/plain; charset=utf-8")
+        return HttpResponse(_("Unknown answer “%(field)s”.") % {"field": field}, status=400,
+                            content_type="text/plain; charset=utf-8")
     raw = q.raw(request.POST, request.FILES)
     try:
         proposal = services.vendor_proposal_answer(vendor_request=vendor_request, question=q, raw=raw,
                                                    ip=ratelimit.client_ip(request))
     except services.RequestClosed as exc:
-        return HttpResponse(f"Not saved: this request is {exc.state}.", status=410,
+        return HttpResponse(_("Not saved: this request is %(state)s.") % {"state": state_label(exc.state)}, status=410,
                             content_type="text/plain; charset=utf-8")
     except FieldError as exc:
         proposal = VendorProposal.objects.filter(request=vendor_request, criterion_key=q.criterion.key).first()
@@ -173,12 +175,13 @@ def request_new(request: HttpRequest) -> HttpResponse:
             name=data.get("offering_name", ""), vendor=data.get("vendor", ""),
             deployment_mode=data.get("deployment_mode", ""))
         try:
-            vendor_request, _ = services.vendor_request_create(offering=offering, draft=draft, new=new,
+            vendor_request, _token = services.vendor_request_create(offering=offering, draft=draft, new=new,
                                                                created_by=request.user, base_url=_base_url(request))
         except FieldError as exc:
             errors[exc.field] = exc.message
         else:
-            messages.success(request, f"Request {vendor_request.pk} sent to {vendor_request.contact_email}.")
+            messages.success(request, _("Request %(number)s sent to %(email)s.") % {
+                "number": vendor_request.pk, "email": vendor_request.contact_email})
             return redirect("vendor-request-review", pk=vendor_request.pk)
     chosen = set(data.getlist("criteria")) if request.method == "POST" else set(defaults)
     return render(request, "vendors/editor_new.html", {
@@ -207,7 +210,8 @@ def request_review(request: HttpRequest, pk: int) -> HttpResponse:
         except FieldError as exc:
             errors[proposal.criterion_key] = exc.message
         else:
-            messages.success(request, f"{proposal.criterion_key} {decision}ed.")
+            done = _("%(criterion)s accepted.") if decision == "accept" else _("%(criterion)s rejected.")
+            messages.success(request, done % {"criterion": proposal.criterion_key})
             return redirect("vendor-request-review", pk=vendor_request.pk)
     else:
         services.audit(vendor_request, "reviewed_page", actor=request.user, ip=ratelimit.client_ip(request))
@@ -226,9 +230,11 @@ def request_review(request: HttpRequest, pk: int) -> HttpResponse:
 def request_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     vendor_request = get_object_or_404(VendorRequest, pk=pk)
     if services.vendor_request_revoke(vendor_request=vendor_request, actor=request.user):
-        messages.success(request, f"Request {vendor_request.pk} revoked: its link no longer works.")
+        messages.success(request, _("Request %(number)s revoked: its link no longer works.")
+                         % {"number": vendor_request.pk})
     else:
-        messages.error(request, f"Request {vendor_request.pk} was no longer open (submitted, expired or revoked).")
+        messages.error(request, _("Request %(number)s was no longer open (submitted, expired or revoked).")
+                       % {"number": vendor_request.pk})
     return redirect("vendor-request-review", pk=vendor_request.pk)
 
 
