@@ -8,7 +8,7 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import expect
 
-from tests.browser.conftest import log_in
+from tests.browser.conftest import PASSWORD, log_in
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -230,3 +230,38 @@ def test_deciding_controls_and_small_screens_have_no_serious_accessibility_viola
     page.goto(f"{base}/compare/?" + "&".join(f"o={k}" for k in SIX))
     check("comparison of six")
     assert found == {}
+
+
+@pytest.mark.parametrize("language", ["fr", "de"])
+def test_french_and_german_pages_have_no_serious_accessibility_violations(browser, live_server, setup, language):
+    """The same pages read in French and German: no serious violation, and the page says which language it is in
+    (axe checks the lang attribute; a screen reader reads with it)."""
+    user, evaluation = setup
+    context = browser.new_context(base_url=live_server.url, locale=language, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto("/")
+    assert page.locator("html").get_attribute("lang") == language
+    assert serious_violations(page) == [], "welcome"
+    log_in_as(page, user.username)
+    base = f"/o/{evaluation.organisation.slug}/e/{evaluation.slug}"
+    found = {}
+    for path in [f"{base}/questionnaire/organisation/", f"{base}/questionnaire/requirements/",
+                 f"{base}/questionnaire/weights/", f"{base}/", f"{base}/compare/?" + "&".join(f"o={k}" for k in SIX),
+                 f"{base}/report/", f"{base}/activity/", "/catalog/", "/catalog/mistral-on-azure/"]:
+        page.goto(path)
+        assert page.locator("html").get_attribute("lang") == language, path
+        violations = serious_violations(page)
+        if violations:
+            found[path] = violations
+    context.close()
+    assert found == {}
+
+
+def log_in_as(page, username: str) -> None:
+    """Log in whatever the page's language: the form's fields by their names."""
+    page.goto("/accounts/login/")
+    page.locator("input[name=username]").fill(username)
+    page.locator("input[name=password]").fill(PASSWORD)
+    page.locator("form:has(input[name=password]) button[type=submit]").click()
+    page.wait_for_url("**/")

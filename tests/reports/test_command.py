@@ -35,3 +35,21 @@ def test_render_report_names_an_unknown_evaluation(evaluation):
         call_command("render_report", f"{evaluation.organisation.slug}/nope", "-o", "/dev/null")
     with pytest.raises(CommandError, match="<organisation-slug>/<evaluation-slug>"):
         call_command("render_report", "just-a-slug")
+
+
+# The report's chapters in German (locale/de), in the order the report prints them.
+GERMAN_CHAPTERS = ["Inhalt", "Zusammenfassung", "Anforderungsprofil", "Methode", "Anhang", "Freigabe"]
+
+
+def test_render_report_in_german_writes_the_german_report_of_the_same_snapshot(evaluation, tmp_path):
+    name = f"{evaluation.organisation.slug}/{evaluation.slug}"
+    call_command("render_report", name, "-o", str(tmp_path / "en.pdf"), stdout=StringIO())
+    call_command("render_report", name, "--language", "de", "-o", str(tmp_path / "de.pdf"), stdout=StringIO())
+    english, german = Report.objects.get(language="en"), Report.objects.get(language="de")
+    assert german.fingerprint == english.fingerprint  # one snapshot, two documents
+    assert german.document_id == english.document_id[:-len("-EN")] + "-DE"
+    text = "\n".join(page.extract_text() for page in PdfReader(tmp_path / "de.pdf").pages)
+    assert [title for title in GERMAN_CHAPTERS if title in text] == GERMAN_CHAPTERS
+    assert german.document_id in text
+    assert "Executive summary" not in text and "Sign-off" not in text
+    assert PdfReader(tmp_path / "de.pdf").attachments["snapshot.json"] == [english.snapshot.encode("utf-8")]
