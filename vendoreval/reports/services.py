@@ -28,7 +28,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from vendoreval.evaluations.context import EvaluationContext
 from vendoreval.evaluations.models import AuditEvent, Evaluation
@@ -43,9 +43,9 @@ from .storage import report_file_name
 logger = logging.getLogger(__name__)
 AUTOMATIC_RETRIES = 1  # a render whose worker died is queued again this many times, then marked failed
 # Messages stored on a failed report are written in the report's language (the language its reader chose).
-LOST_TWICE = _lazy("The rendering was interrupted twice: the worker rendering it stopped before it finished (last at "
-                   "%(time)s). This can happen when the server restarts or runs out of memory. Try again; tell your "
-                   "administrator if it keeps happening.")
+LOST_TWICE = gettext_lazy("The rendering was interrupted twice: the worker rendering it stopped before it finished "
+                          "(last at %(time)s). This can happen when the server restarts or runs out of memory. Try "
+                          "again; tell your administrator if it keeps happening.")
 
 
 def lease() -> dt.timedelta:
