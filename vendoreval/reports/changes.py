@@ -11,6 +11,9 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
 from .snapshot import upgrade
 
 
@@ -78,10 +81,21 @@ def _results(data: dict) -> dict[str, dict]:
     return {r["key"]: r for r in (*data["results"]["ranking"], *data["results"]["excluded"])}
 
 
-def _answer_text(answer: dict) -> str:
+def _answer_value(answer: dict) -> str | int:
+    """What an answer is, whatever the language: its level, "unknown" or "yours" (compared, never shown)."""
     if answer["status"] == "buyer_controlled":
         return "yours"
-    return "unknown" if answer["level"] is None else str(answer["level"])
+    return "unknown" if answer["level"] is None else answer["level"]
+
+
+def _answer_text(answer: dict) -> str:
+    """An answer's level as people read it, in the active language."""
+    value = _answer_value(answer)
+    if value == "yours":
+        return pgettext("answer level: the buyer's own hosting decides", "yours")
+    if value == "unknown":
+        return pgettext("answer level", "unknown")
+    return str(value)
 
 
 def _answers_of(data: dict, key: str) -> dict[str, dict]:
@@ -126,7 +140,7 @@ def _answer_changes(old: dict, new: dict) -> list[AnswerChange]:
             old_sources = sorted({e["url"] for e in was.get("evidence", [])})
             new_sources = sorted({e["url"] for e in now.get("evidence", [])})
             detailed = key in new["offerings"]
-            if _answer_text(was) != _answer_text(now) or (detailed and old_sources != new_sources):
+            if _answer_value(was) != _answer_value(now) or (detailed and old_sources != new_sources):
                 changes.append(AnswerChange(key, names.get(key, key), criterion, titles.get(criterion, ""),
                                             _answer_text(was), _answer_text(now), old_sources, new_sources))
     return changes
@@ -134,7 +148,7 @@ def _answer_changes(old: dict, new: dict) -> list[AnswerChange]:
 
 def _text(value: Any) -> str:
     if value is None or value == "" or value == [] or value == {}:
-        return "none"
+        return pgettext("nothing to list", "none")
     if isinstance(value, (list, tuple, set, frozenset)):
         return ", ".join(str(v) for v in sorted(value))
     if isinstance(value, float):
@@ -148,30 +162,37 @@ def _requirement_changes(old: dict, new: dict) -> list[RequirementChange]:
     was, now = old["scoring_profile"], new["scoring_profile"]
     changes = []
 
-    def compare(what: str, a: Any, b: Any) -> None:
-        if _text(a) != _text(b):
+    def compare(what: str, a: Any, b: Any, *, same: bool | None = None) -> None:
+        """`same`: whether the values are equal when their shown text may differ by language (names)."""
+        if (_text(a) != _text(b)) if same is None else not same:
             changes.append(RequirementChange(what, _text(a), _text(b)))
 
-    for label, part in (("Sector", "sector"), ("Data classification", "classification")):
+    for label, part in ((_("Sector"), "sector"), (_("Data classification"), "classification")):
         key = "name" if part == "sector" else "label"
-        compare(label, old["requirements"][part][key], new["requirements"][part][key])
+        before, after = old["requirements"][part], new["requirements"][part]
+        # compared by key where both snapshots have it: a name's translation is not a change
+        same = before.get("key") == after.get("key") if "key" in before and "key" in after else None
+        compare(label, before[key], after[key], same=same)
     for area in sorted(set(was["area_weights"]) | set(now["area_weights"])):
-        compare(f"Weight of {area} {areas.get(area, '')}".rstrip(), was["area_weights"].get(area),
-                now["area_weights"].get(area))
-    compare("Trusted jurisdictions", was["trusted_countries"], now["trusted_countries"])
-    compare("Acceptable deployment modes", was["acceptable_modes"], now["acceptable_modes"])
-    compare("Uses the licence must permit", was.get("uses", []), now.get("uses", []))
+        compare((_("Weight of %(area)s %(name)s") % {"area": area, "name": areas.get(area, "")}).rstrip(),
+                was["area_weights"].get(area), now["area_weights"].get(area))
+    compare(_("Trusted jurisdictions"), was["trusted_countries"], now["trusted_countries"])
+    compare(_("Acceptable deployment modes"), was["acceptable_modes"], now["acceptable_modes"])
+    compare(_("Uses the licence must permit"), was.get("uses", []), now.get("uses", []))
     musts = ({m["criterion"]: m["min_level"] for m in was["must_haves"]},
              {m["criterion"]: m["min_level"] for m in now["must_haves"]})
     for criterion in sorted(set(musts[0]) | set(musts[1])):
-        compare(f"Must-have {criterion} {titles.get(criterion, '')}".rstrip(), musts[0].get(criterion),
-                musts[1].get(criterion))
+        compare((_("Must-have %(criterion)s %(title)s") % {"criterion": criterion,
+                                                           "title": titles.get(criterion, "")}).rstrip(),
+                musts[0].get(criterion), musts[1].get(criterion))
     seals = ({m["objective"]: m["min_level"] for m in was["seal_minimums"]},
              {m["objective"]: m["min_level"] for m in now["seal_minimums"]})
     for objective in sorted(set(seals[0]) | set(seals[1])):
-        compare(f"Minimum SEAL for {objective}", seals[0].get(objective), seals[1].get(objective))
+        compare(_("Minimum SEAL for %(objective)s") % {"objective": objective}, seals[0].get(objective),
+                seals[1].get(objective))
     for criterion in sorted(set(was["own_hosting_levels"]) | set(now["own_hosting_levels"])):
-        compare(f"Your own hosting, {criterion} {titles.get(criterion, '')}".rstrip(),
+        compare((_("Your own hosting, %(criterion)s %(title)s") % {"criterion": criterion,
+                                                                   "title": titles.get(criterion, "")}).rstrip(),
                 was["own_hosting_levels"].get(criterion), now["own_hosting_levels"].get(criterion))
     return changes
 

@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import dataclasses
 
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
 from vendoreval.catalog.schema import DEPLOYMENT_MODE_LABELS, DeploymentMode
 from vendoreval.evaluations.charts import area_profile_svg
 from vendoreval.evaluations.history import Labels, group_history
@@ -37,10 +40,19 @@ CHART_GROUP = 5  # offerings per area-profile chart: each fits a page legibly, a
 
 
 def ordinal(n: int) -> str:
+    """A rank as the summary's sentence says it ("It ranks first / 2nd / 11th of ..."), in the active language."""
     if n == 1:
-        return "first"
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
+        return pgettext("ranks first of the offerings", "first")
+    if 10 <= n % 100 <= 20:
+        return pgettext("ordinal number", "%(n)sth") % {"n": n}
+    suffix = n % 10
+    if suffix == 1:
+        return pgettext("ordinal number", "%(n)sst") % {"n": n}
+    if suffix == 2:
+        return pgettext("ordinal number", "%(n)snd") % {"n": n}
+    if suffix == 3:
+        return pgettext("ordinal number", "%(n)srd") % {"n": n}
+    return pgettext("ordinal number", "%(n)sth") % {"n": n}
 
 
 def mode_label(mode: str) -> str:
@@ -121,11 +133,16 @@ class Exclusion:
     def short(self) -> str:
         k = self.knockout
         if k.kind == "deployment_mode":
-            return f"Deployment mode {mode_label(k.actual)} is not acceptable"
-        unverified = " (unverified)" if k.unverified else ""
+            return _("Deployment mode %(mode)s is not acceptable") % {"mode": mode_label(k.actual)}
+        values = {"subject": k.subject, "title": self.title, "actual": k.actual, "required": k.required}
         if k.kind == "seal":
-            return f"{k.subject} {self.title} is at SEAL {k.actual}, minimum is SEAL {k.required}{unverified}"
-        return f"{k.subject} {self.title} is {k.actual}, must-have is {k.required}{unverified}"
+            if k.unverified:
+                return _("%(subject)s %(title)s is at SEAL %(actual)s, minimum is SEAL %(required)s "
+                         "(unverified)") % values
+            return _("%(subject)s %(title)s is at SEAL %(actual)s, minimum is SEAL %(required)s") % values
+        if k.unverified:
+            return _("%(subject)s %(title)s is %(actual)s, must-have is %(required)s (unverified)") % values
+        return _("%(subject)s %(title)s is %(actual)s, must-have is %(required)s") % values
 
     @property
     def reason(self) -> str:
@@ -152,6 +169,7 @@ class AppendixAnswer:
     derived: bool
     yours: bool
     stale: bool
+    unknown: bool
     rationale: str
     citations: list[Citation]
     numbers: list[int]
@@ -249,9 +267,9 @@ class Recommendation:
 
 def _level_text(cell: CriterionResult) -> str:
     if cell.unknown:
-        return "unknown"
+        return pgettext("answer level", "unknown")
     if cell.buyer_controlled:
-        return f"{cell.level} (yours)"
+        return _("%(level)s (yours)") % {"level": cell.level}
     return str(cell.level)
 
 
@@ -264,7 +282,8 @@ def _appendix(result: OfferingResult, answers: dict, chain_sources: list[dict], 
         rows.append(AppendixAnswer(
             key=cell.criterion, title=criteria[cell.criterion]["title"], level=_level_text(cell),
             confidence=cell.confidence.label if cell.confidence and not cell.unknown else "—",
-            derived=answer["derived"], yours=cell.buyer_controlled, stale=cell.stale, rationale=answer["rationale"],
+            derived=answer["derived"], yours=cell.buyer_controlled, stale=cell.stale, unknown=cell.unknown,
+            rationale=answer["rationale"],
             # derived answers cite the chain by number only (its notes are in the offering's section); answers the
             # buyer controls show catalog sources only when the catalog has some
             citations=cites, numbers=numbers(cites),
@@ -285,10 +304,11 @@ def _items(result: OfferingResult, answers: dict, criteria: dict, cited: dict[st
     for c in result.criteria:
         if c.stale:
             dates = sorted(e["source_date"] for e in answers[c.criterion]["evidence"] if e["source_date"])
-            stale.append(item(c, f"newest source dated {dates[-1]}" if dates else "sources undated"))
+            stale.append(item(c, _("newest source dated %(date)s") % {"date": dates[-1]} if dates
+                              else _("sources undated")))
     return {
         "strengths": [item(c, meaning(c)) for c in known if c.level >= STRENGTH_LEVEL],
-        "risks": [item(c, "derived from the chain; see the exposure above" if answers[c.criterion]["derived"]
+        "risks": [item(c, _("derived from the chain; see the exposure above") if answers[c.criterion]["derived"]
                        else meaning(c)) for c in known if c.level <= RISK_LEVEL],
         "gaps": [item(c, answers[c.criterion]["rationale"]) for c in result.criteria if c.unknown],
         "stale": stale,
@@ -351,8 +371,8 @@ def _matrix(checklist: dict, sections: list[OfferingSection]) -> list[dict]:
         for c in checklist["criteria"]:
             if c["area"] != area["key"]:
                 continue
-            cells = [{"level": a[c["key"]].level, "stale": a[c["key"]].stale,
-                      "unknown": a[c["key"]].level == "unknown"} for a in answers]
+            cells = [{"level": a[c["key"]].level, "stale": a[c["key"]].stale, "unknown": a[c["key"]].unknown,
+                      "yours": a[c["key"]].yours, "digit": a[c["key"]].level[:1]} for a in answers]
             matrix.append({"kind": "criterion", "key": c["key"], "title": c["title"], "cells": cells,
                            "differs": len({cell["level"] for cell in cells}) > 1})
     return matrix
@@ -362,11 +382,18 @@ def _charts(areas: list[dict], sections: list[OfferingSection]) -> list[dict]:
     charts = []
     for start in range(0, len(sections), CHART_GROUP):
         group = sections[start:start + CHART_GROUP]
-        label = f"offerings {group[0].n}–{group[-1].n}" if len(group) > 1 else f"offering {group[0].n}"
+        label = f"{group[0].n}–{group[-1].n}" if len(group) > 1 else f"{group[0].n}"
+        if len(group) > 1:
+            title = _("Area profile of shortlisted offerings %(first)s–%(last)s (0–100)")
+            caption = _("Area profile of shortlisted offerings %(first)s–%(last)s (area scores 0–100).")
+        else:
+            title = _("Area profile of shortlisted offering %(first)s (0–100)")
+            caption = _("Area profile of shortlisted offering %(first)s (area scores 0–100).")
+        numbers_ = {"first": group[0].n, "last": group[-1].n}
         svg = area_profile_svg([(a["key"], a["name"]) for a in areas],
                                [(f"{s.n}. {s.name}", [s.areas[a["key"]] for a in areas]) for s in group],
-                               title=f"Area profile of shortlisted {label} (0–100)", id_prefix=f"c{len(charts) + 1}-")
-        charts.append({"label": label, "svg": svg})
+                               title=title % numbers_, id_prefix=f"c{len(charts) + 1}-")
+        charts.append({"label": label, "caption": caption % numbers_, "svg": svg})
     return charts
 
 
@@ -374,7 +401,7 @@ def _sensitivity(sensitivity: dict, ranking, shortlist: list[str], area_names: d
     acceptability = sensitivity.get("acceptability", {})
     flip = sensitivity.get("flip")
     return {
-        "verdict": sensitivity.get("verdict", "Not analysed."), "robust": sensitivity.get("robust", False),
+        "verdict": sensitivity.get("verdict", _("Not analysed.")), "robust": sensitivity.get("robust", False),
         "samples": sensitivity.get("samples"), "seed": sensitivity.get("seed"),
         "rows": [{"rank": r.rank, "name": r.name, "share": percent(acceptability.get(r.key, 0.0)),
                   "shortlisted": r.key in shortlist} for r in ranking],
@@ -417,8 +444,12 @@ def _objectives(checklist: dict, profile: RequirementProfile) -> list[dict]:
 def _blockers(blockers: list[dict], criteria: dict, objectives: dict) -> list[dict]:
     found = []
     for b in (Blocker.model_validate(b) for b in blockers):
-        title = (f"minimum SEAL-{b.required} for {b.subject} {objectives.get(b.subject, '')}" if b.kind == "seal"
-                 else f"must-have {b.subject} {criteria.get(b.subject, {}).get('title', '')} ≥ {b.required}")
+        if b.kind == "seal":
+            title = _("minimum SEAL-%(level)s for %(objective)s %(name)s") % {
+                "level": b.required, "objective": b.subject, "name": objectives.get(b.subject, "")}
+        else:
+            title = _("must-have %(criterion)s %(title)s ≥ %(level)s") % {
+                "criterion": b.subject, "title": criteria.get(b.subject, {}).get("title", ""), "level": b.required}
         found.append({"title": title, "blocks": b.blocks, "passing_if_relaxed": b.passing_if_relaxed,
                       "passing_now": b.passing_now})
     return found
@@ -476,11 +507,14 @@ def report_document(snapshot: ReportSnapshot) -> dict:
         "snapshot": data, "document_id": snapshot.document_id, "fingerprint": snapshot.fingerprint,
         "date": snapshot.date.isoformat(), "draft": bool(data["missing"]), "missing": data["missing"],
         "meta": {
-            "title": f"Procurement report: {evaluation}" + (" (DRAFT)" if data["missing"] else ""),
+            "title": (_("Procurement report: %(evaluation)s (DRAFT)") if data["missing"]
+                      else _("Procurement report: %(evaluation)s")) % {"evaluation": evaluation},
             "author": organisation,
-            "subject": (f"Sovereignty evaluation of AI (LLM) suppliers for {organisation}; document "
-                        f"{snapshot.document_id}, snapshot SHA-256 {snapshot.fingerprint}"),
-            "keywords": "VendorEval, procurement, digital sovereignty, Cloud Sovereignty Framework, SEAL",
+            # verification reads the document id and "SHA-256 <fingerprint>" back from this subject
+            "subject": _("Sovereignty evaluation of AI (LLM) suppliers for %(organisation)s; document %(document)s, "
+                         "snapshot SHA-256 %(fingerprint)s") % {
+                "organisation": organisation, "document": snapshot.document_id, "fingerprint": snapshot.fingerprint},
+            "keywords": _("VendorEval, procurement, digital sovereignty, Cloud Sovereignty Framework, SEAL"),
         },
         "organisation": organisation, "evaluation": evaluation,
         "checklist_version": checklist["version"], "catalog_as_of": data["catalog"]["as_of"],
@@ -506,6 +540,8 @@ def report_document(snapshot: ReportSnapshot) -> dict:
         "seal_ladder": SEAL_LADDER,
         "stale_after_days": data["method"]["stale_after_days"],
         "shortlist_source": data["shortlist"]["source"],
+        "zero_share": percent(0.0),
+        "own_hosting_text": ", ".join(f"{key} {level}" for key, level in sorted(profile.own_hosting_levels.items())),
         "sections": sections, "matrix": _matrix(checklist, sections), "charts": _charts(checklist["areas"], sections),
         "sources": citations.sources, "history": history,
         "criteria_count": len(checklist["criteria"]), "offering_count": len(by_key),

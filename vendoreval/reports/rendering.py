@@ -15,6 +15,7 @@ import zlib
 import pydyf
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.translation import gettext as _
 from weasyprint import HTML, Attachment
 from weasyprint.urls import FatalURLFetchingError
 
@@ -82,13 +83,19 @@ def _collector_paused():
 
 
 def render_pdf(snapshot: ReportSnapshot, *, fetcher: ReportAssetFetcher | None = None) -> bytes:
-    fetcher = fetcher or ReportAssetFetcher()
+    """The report as a PDF/A-3b document in the snapshot's language (its error messages too)."""
+    with translation.override(snapshot.language):
+        return _render_pdf(snapshot, fetcher or ReportAssetFetcher())
+
+
+def _render_pdf(snapshot: ReportSnapshot, fetcher: ReportAssetFetcher) -> bytes:
     html = report_html(snapshot)
     moment = dt.datetime.combine(snapshot.date, dt.time(12, 0))  # the snapshot date, never the clock
     attachment = Attachment(
         string=snapshot.canonical, name=ATTACHMENT_NAME, url_fetcher=fetcher, relationship="Source",
-        description=f"Evaluation snapshot {snapshot.document_id} (SHA-256 {snapshot.fingerprint}): the exact "
-                    "inputs and results this report was rendered from",
+        description=_("Evaluation snapshot %(document)s (SHA-256 %(fingerprint)s): the exact inputs and results "
+                      "this report was rendered from") % {"document": snapshot.document_id,
+                                                          "fingerprint": snapshot.fingerprint},
         created=moment, modified=moment)
     try:
         with _collector_paused():
@@ -96,8 +103,9 @@ def render_pdf(snapshot: ReportSnapshot, *, fetcher: ReportAssetFetcher | None =
                 pdf_variant=PDF_VARIANT, pdf_tags=True, attachments=[attachment],
                 pdf_identifier=f"{snapshot.fingerprint[:29]}-{snapshot.language}".encode("ascii"), finisher=_finish)
     except FatalURLFetchingError as exc:  # a BaseException in WeasyPrint; make it an ordinary, reportable error
-        raise ReportRenderError(f"The report tried to load a resource that is not one of its own assets: "
-                                f"{', '.join(fetcher.refused) or exc}") from None
+        raise ReportRenderError(_("The report tried to load a resource that is not one of its own assets: "
+                                  "%(resources)s") % {"resources": ", ".join(fetcher.refused) or exc}) from None
     if fetcher.refused:  # belt and braces: never ship a document that tried to reach out
-        raise ReportRenderError(f"The report tried to load {', '.join(fetcher.refused)}")
+        raise ReportRenderError(_("The report tried to load %(resources)s") % {
+            "resources": ", ".join(fetcher.refused)})
     return pdf

@@ -27,6 +27,8 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from vendoreval.evaluations.context import EvaluationContext
 from vendoreval.evaluations.models import AuditEvent, Evaluation
@@ -40,9 +42,10 @@ from .storage import report_file_name
 
 logger = logging.getLogger(__name__)
 AUTOMATIC_RETRIES = 1  # a render whose worker died is queued again this many times, then marked failed
-LOST_TWICE = ("The rendering was interrupted twice: the worker rendering it stopped before it finished (last at "
-              "{time}). This can happen when the server restarts or runs out of memory. Try again; tell your "
-              "administrator if it keeps happening.")
+# Messages stored on a failed report are written in the report's language (the language its reader chose).
+LOST_TWICE = gettext_lazy("The rendering was interrupted twice: the worker rendering it stopped before it finished "
+                          "(last at %(time)s). This can happen when the server restarts or runs out of memory. Try "
+                          "again; tell your administrator if it keeps happening.")
 
 
 def lease() -> dt.timedelta:
@@ -140,8 +143,10 @@ def report_reap_lost(*, now: dt.datetime | None = None, report_ids: list[int] | 
                 logger.warning("Report %s: its worker stopped while rendering it; queued again", report.document_id)
             else:
                 when = timezone.localtime(now).strftime("%H:%M")
+                with translation.override(report.language):
+                    error = LOST_TWICE % {"time": when}
                 Report.objects.filter(pk=pk).update(status=Report.Status.FAILED, interrupted_at=now,
-                                                    finished_at=now, error=LOST_TWICE.format(time=when))
+                                                    finished_at=now, error=error)
                 logger.error("Report %s: its worker stopped again while rendering it; marked failed",
                              report.document_id)
         _abandon_job(lost_job, now)
@@ -233,7 +238,9 @@ def report_render(*, report: Report, actor=None) -> Report:
         with _heartbeat(report, attempt):
             snapshot = ReportSnapshot.from_json(report.snapshot, report.language)
             if snapshot.fingerprint != report.fingerprint:
-                raise rendering.ReportRenderError("The stored snapshot does not match the report's fingerprint.")
+                with translation.override(report.language):
+                    raise rendering.ReportRenderError(_("The stored snapshot does not match the report's "
+                                                        "fingerprint."))
             pdf = rendering.render_pdf(snapshot)
         name = report_file_name(report.fingerprint, report.language)
         storage = report.file.storage
@@ -241,9 +248,10 @@ def report_render(*, report: Report, actor=None) -> Report:
             storage.delete(name)
         stored = storage.save(name, ContentFile(pdf))
     except Exception as exc:
-        message = str(exc) if isinstance(exc, rendering.ReportRenderError) else (
-            f"The PDF could not be rendered ({type(exc).__name__}). The error has been logged; try again, and tell "
-            "your administrator if it keeps failing.")
+        with translation.override(report.language):
+            message = str(exc) if isinstance(exc, rendering.ReportRenderError) else _(
+                "The PDF could not be rendered (%(error)s). The error has been logged; try again, and tell your "
+                "administrator if it keeps failing.") % {"error": type(exc).__name__}
         logger.error("Report %s failed:\n%s", report.document_id, traceback.format_exc())
         mine.update(status=Report.Status.FAILED, error=message, finished_at=timezone.now())
         report.refresh_from_db()

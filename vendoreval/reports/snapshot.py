@@ -31,7 +31,7 @@ from vendoreval.evaluations.services import Outcome, evaluation_outcome
 from vendoreval.plain import plain
 
 SNAPSHOT_FORMAT = "vendoreval-report-snapshot"
-SNAPSHOT_VERSION = 5  # bump when the report's content or layout changes: stored PDFs are keyed by the fingerprint
+SNAPSHOT_VERSION = 6  # bump when the report's content or layout changes: stored PDFs are keyed by the fingerprint
 SENSITIVITY_SAMPLES = 2000
 DEFAULT_SHORTLIST_SIZE = 3
 # Generating a report, choosing its language, archiving and duplicating change nothing the report shows: they must not

@@ -13,6 +13,7 @@ import json
 import re
 from io import BytesIO
 
+from django.utils.translation import gettext as _
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
@@ -45,22 +46,22 @@ class Verification:
 
 def verify_pdf(content: bytes) -> Verification:
     if len(content) > MAX_UPLOAD_BYTES:
-        return Verification(False, f"The file is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB; a VendorEval "
-                                   "report is far smaller. Nothing was checked.")
+        return Verification(False, _("The file is larger than %(mb)s MB; a VendorEval report is far smaller. "
+                                     "Nothing was checked.") % {"mb": MAX_UPLOAD_BYTES // (1024 * 1024)})
     if not content.startswith(b"%PDF-"):
-        return Verification(False, "This is not a PDF file.")
+        return Verification(False, _("This is not a PDF file."))
     try:
         reader = PdfReader(BytesIO(content))
         subject = str((reader.metadata or {}).get("/Subject", ""))
         attachments = reader.attachments
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
-        return Verification(False, f"The PDF could not be read ({type(exc).__name__}); it is damaged or not a "
-                                   "VendorEval report.")
+        return Verification(False, _("The PDF could not be read (%(error)s); it is damaged or not a VendorEval "
+                                     "report.") % {"error": type(exc).__name__})
     stated = FINGERPRINT.search(subject)
     stated_id = DOCUMENT_ID.search(subject)
     if ATTACHMENT_NAME not in attachments or not stated:
-        return Verification(False, "This PDF carries no VendorEval evaluation snapshot, so it is not a VendorEval "
-                                   "report, or its snapshot was removed.")
+        return Verification(False, _("This PDF carries no VendorEval evaluation snapshot, so it is not a VendorEval "
+                                     "report, or its snapshot was removed."))
     raw = attachments[ATTACHMENT_NAME][0]
     actual = hashlib.sha256(raw).hexdigest()
     document_id = stated_id.group(1) if stated_id else ""
@@ -70,11 +71,12 @@ def verify_pdf(content: bytes) -> Verification:
         snapshot = None
     same_document = stated_id is not None and stated_id.group(2) == stated.group(1)[:12].upper()
     if actual != stated.group(1) or not same_document:
-        return Verification(False, "Altered: the embedded snapshot does not match the fingerprint the document "
-                                   "states. The file was changed after it was produced.",
+        return Verification(False, _("Altered: the embedded snapshot does not match the fingerprint the document "
+                                     "states. The file was changed after it was produced."),
                             document_id, stated.group(1), actual)
     if not isinstance(snapshot, dict) or snapshot.get("format") != SNAPSHOT_FORMAT:
-        return Verification(False, "The attachment is not a VendorEval evaluation snapshot.", document_id,
+        return Verification(False, _("The attachment is not a VendorEval evaluation snapshot."), document_id,
                             stated.group(1), actual)
-    return Verification(True, f"Intact: document {document_id} is exactly as produced; its embedded snapshot "
-                              "matches the fingerprint it states.", document_id, stated.group(1), actual, snapshot)
+    return Verification(True, _("Intact: document %(document)s is exactly as produced; its embedded snapshot "
+                                "matches the fingerprint it states.") % {"document": document_id},
+                        document_id, stated.group(1), actual, snapshot)

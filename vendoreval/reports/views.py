@@ -8,6 +8,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
@@ -155,9 +156,10 @@ def report_verify(request: HttpRequest, organisation) -> HttpResponse:
     if request.method == "POST":
         upload = request.FILES.get("report")
         if upload is None:
-            error = "Choose a report PDF to check."
+            error = _("Choose a report PDF to check.")
         elif upload.size > MAX_UPLOAD_BYTES:
-            error = f"The file is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB; a VendorEval report is smaller."
+            error = _("The file is larger than %(mb)s MB; a VendorEval report is smaller.") % {
+                "mb": MAX_UPLOAD_BYTES // (1024 * 1024)}
         else:
             result = verify_pdf(upload.read())
             if result.intact and result.organisation_slug == organisation.slug:
