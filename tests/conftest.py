@@ -6,6 +6,7 @@ Django modules are imported inside the fixtures so the pure scoring tests can al
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -20,7 +21,10 @@ def pytest_configure(config):
     for po in LOCALE.glob("*/LC_MESSAGES/django.po"):
         mo = po.with_suffix(".mo")
         if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
-            subprocess.run(["msgfmt", "--check-format", "-o", str(mo), str(po)], check=True)
+            msgfmt = shutil.which("msgfmt")
+            if msgfmt is None:
+                raise pytest.UsageError("msgfmt is missing: run `make system-deps` (the gettext package)")
+            subprocess.run([msgfmt, "--check-format", "-o", str(mo), str(po)], check=True)
 
 
 def load_real_catalog():

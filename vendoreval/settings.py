@@ -144,8 +144,7 @@ CSRF_COOKIE_SAMESITE = "Lax"
 # locale/ (compiled by `make run` / `make test`); the checklist's own texts are translated in data/checklist.yaml.
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("fr", "Français"), ("de", "Deutsch")]
-# VENDOREVAL_LOCALE_DIR: only for the test that extracts the messages into a scratch folder.
-LOCALE_PATHS = [Path(os.environ.get("VENDOREVAL_LOCALE_DIR", BASE_DIR / "locale"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 LANGUAGE_COOKIE_NAME = "vendoreval_language"
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "Europe/Brussels"

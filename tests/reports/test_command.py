@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from io import StringIO
 from unittest import mock
 
@@ -51,5 +52,7 @@ def test_render_report_in_german_writes_the_german_report_of_the_same_snapshot(e
     text = "\n".join(page.extract_text() for page in PdfReader(tmp_path / "de.pdf").pages)
     assert [title for title in GERMAN_CHAPTERS if title in text] == GERMAN_CHAPTERS
     assert german.document_id in text
+    # the running header and footer too
+    assert re.search(r"Seite\s*2\s*von\s*\d+", text) and " · Beschaffungsbericht" in text
     assert "Executive summary" not in text and "Sign-off" not in text
     assert PdfReader(tmp_path / "de.pdf").attachments["snapshot.json"] == [english.snapshot.encode("utf-8")]

@@ -314,7 +314,7 @@ def describe_action(event: Mapping[str, Any]) -> Change:
         label = _("Created the evaluation %(name)s") % {"name": _text(new)} if new else _("Created the evaluation")
         return Change(label, _copy_note(note))
     if action == "report_generated":
-        return Change(_("Generated report"), note)
+        return Change(ngettext("Generated report", "Generated reports", 1), note)
     if action == "archived":
         return Change(_("Archived the evaluation"))
     if action == "unarchived":

@@ -191,7 +191,8 @@ def _compared(request: HttpRequest, evaluation: Evaluation, outcome) -> tuple[li
     keys = list(dict.fromkeys(request.GET.getlist("o"))) or evaluation.shortlist
     unknown = [k for k in keys if k not in outcome.offerings]
     if unknown:
-        return keys, _("Unknown offering %(keys)s.") % {"keys": ", ".join(unknown)}
+        return keys, ngettext("Unknown offering %(keys)s.", "Unknown offerings %(keys)s.", len(unknown)) % {
+            "keys": ", ".join(unknown)}
     if not 2 <= len(keys) <= 6:
         return keys, _("Pick between 2 and 6 offerings to compare.")
     return keys, ""

@@ -537,7 +537,7 @@ def report_document(snapshot: ReportSnapshot) -> dict:
         "requirements": _requirements(data, profile, checklist, criteria),
         "objectives": _objectives(checklist, profile),
         "measured_objectives": [o for o in checklist["csf_objectives"] if o["key"] in measured],
-        "seal_ladder": SEAL_LADDER,
+        "seal_ladder": [(level, _(name), _(meaning)) for level, name, meaning in SEAL_LADDER],
         "stale_after_days": data["method"]["stale_after_days"],
         "shortlist_source": data["shortlist"]["source"],
         "zero_share": percent(0.0),

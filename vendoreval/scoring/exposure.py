@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from .models import AnswerInput, Confidence, Frozen
-from .text import _
+from .text import _, thousands_mark
 
 # the uses a licence can withhold, by restriction kind; "commercial" is every buyer's use (production, not research)
 COMMERCIAL = "commercial"
@@ -276,7 +276,8 @@ def withheld_uses(family: ModelFamilyLink, buyer: Buyer) -> list[tuple[str, Rest
     for r in family.restrictions:
         if r.kind == "user_threshold":
             if buyer.monthly_users is not None and r.threshold is not None and buyer.monthly_users > r.threshold:
-                found.append((_("more than %(threshold)s monthly active users") % {"threshold": f"{r.threshold:,}"},
+                threshold = f"{r.threshold:,}".replace(",", thousands_mark())
+                found.append((_("more than %(threshold)s monthly active users") % {"threshold": threshold},
                               r))
         elif USE_OF_RESTRICTION.get(r.kind) in uses:
             found.append((use_labels()[USE_OF_RESTRICTION[r.kind]], r))
