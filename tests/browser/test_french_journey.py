@@ -62,13 +62,13 @@ def test_a_french_buyer_answers_reads_the_results_and_signs_a_french_report(fren
     expect(page.get_by_role("heading", name="Pays de confiance")).to_be_visible()
 
     # results
-    page.get_by_role("button", name="Enregistrer et voir les résultats").click()
+    page.get_by_role("navigation", name="Évaluation").get_by_role("link", name="Résultats").click()
     expect(page.get_by_role("heading", name=re.compile("Résultats"))).to_be_visible()
     expect(page.get_by_role("heading", name="Offres éliminées")).to_be_visible()
     expect(page.locator("html")).to_have_attribute("lang", "fr")
 
     # report: in the author's language without being asked
-    page.get_by_role("link", name="Rapport", exact=True).first.click()
+    page.get_by_role("navigation", name="Évaluation").get_by_role("link", name="Rapport", exact=True).click()
     expect(page.get_by_label("Langue du rapport")).to_have_value("fr")
     page.get_by_role("button", name="Générer le PDF").click()
     link = page.get_by_role("link", name=re.compile(r"^Télécharger .+\.pdf$"))
