@@ -42,6 +42,21 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def _english_unless_asked():
+    """Each test starts in English, as a request without a language preference would. (LocaleMiddleware activates a
+    request's language for the thread and leaves it active after the response: a test client request in German
+    would otherwise carry over into the next test's code.)"""
+    try:
+        from django.utils import translation
+    except ImportError:  # the pure scoring tests run without Django too
+        yield
+        return
+    translation.activate("en")
+    yield
+    translation.activate("en")
+
+
+@pytest.fixture(autouse=True)
 def _fresh_evaluation_contexts():
     """Each test reads the checklist of its own database state (the cache is per process)."""
     from vendoreval.evaluations.context import forget_contexts

@@ -111,7 +111,7 @@ def test_comparison_shows_two_offerings_side_by_side_with_differences_and_eviden
 
 @pytest.mark.parametrize("query, message", [
     ("?o=mistral-api", "Pick between 2 and 6 offerings to compare."),
-    ("?o=a&o=b", "Unknown offering a, b."),
+    ("?o=a&o=b", "Unknown offerings a, b."),
     ("?" + "&".join(f"o={k}" for k in ["mistral-api", "mistral-self-hosted", "mistral-on-azure", "openai-api-eu",
                                         "anthropic-api", "azure-openai", "aws-bedrock"]),
      "Pick between 2 and 6 offerings to compare."),

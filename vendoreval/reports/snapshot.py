@@ -282,13 +282,16 @@ def report_snapshot(*, evaluation: Evaluation, context: EvaluationContext | None
     bodies = {}
     for language in REPORT_LANGUAGES:
         with translation.override(language):
-            bodies[language] = _snapshot_body(evaluation, evaluation_context(checklist), day, detail)
+            # made plain JSON here: a lazy translation left in the body would be read in whatever language is
+            # active when the snapshot is serialised
+            bodies[language] = json.loads(canonical_json(
+                _snapshot_body(evaluation, evaluation_context(checklist), day, detail)))
     if with_changes:
         basis = hashlib.sha256(canonical_json(bodies["en"])).hexdigest()
         for language, body in bodies.items():
             body["basis"] = basis
             with translation.override(language):
-                body["changes_since"] = _changes_since_previous(evaluation, body, language)
+                body["changes_since"] = json.loads(canonical_json(_changes_since_previous(evaluation, body, language)))
     data = bodies["en"]
     data["translations"] = {language: _translated_texts(json.loads(canonical_json(data)),
                                                         json.loads(canonical_json(bodies[language])))
