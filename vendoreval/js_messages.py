@@ -1,16 +1,22 @@
 """The sentences app.js shows (autosave states, counters), in the page's language.
 
-base.html prints them with `json_script` as a data block the script reads (the CSP allows no inline script; a JSON
-data block is not executed). Placeholders are written {name} and filled in by the script.
+base.html puts them, as JSON, in the body's data-messages attribute, which the script reads (the pages carry no inline
+script of any kind). Placeholders are written {name} and filled in by the script.
 """
 
 from __future__ import annotations
+
+import json
 
 from django.utils.translation import gettext as _
 
 
 def js_messages(request) -> dict:
-    return {"js_messages": lambda: {
+    return {"js_messages": lambda: json.dumps(_messages(), ensure_ascii=False)}
+
+
+def _messages() -> dict[str, str]:
+    return {
         "saving": _("Saving…"),
         "not_saved_yet": _("Not saved yet"),
         "unreachable": _("Not saved: the server could not be reached. Your answer is kept here; change it again "
@@ -22,4 +28,4 @@ def js_messages(request) -> dict:
         "why_status": _("the server answered {status}"),
         "counter": _("{length} of {limit} characters"),
         "counter_over": _("{length} of {limit} characters — {over} too many"),
-    }}
+    }

@@ -3,11 +3,10 @@
 (function () {
   "use strict";
 
-  // The sentences below in the page's language: base.html prints them as a JSON data block (js_messages.py).
+  // The sentences below in the page's language: base.html puts them in the body's data-messages (js_messages.py).
   var catalog = {};
   try {
-    var block = document.getElementById("js-messages");
-    catalog = block ? JSON.parse(block.textContent) : {};
+    catalog = JSON.parse(document.body.getAttribute("data-messages") || "{}");
   } catch (e) { catalog = {}; }
   function say(key, english, values) {
     var text = catalog[key] || english;

@@ -75,3 +75,19 @@ def test_the_400_page_speaks_the_visitors_language_too(client):
     response = client.get(reverse("catalog"), {"q": "a\x00b"})
     assert response.status_code == 400
     assert html_lang(response.content.decode()) == "fr"
+
+
+@pytest.mark.parametrize(("language", "saving", "counter"), [
+    ("en", "Saving…", "{length} of {limit} characters"),
+    ("fr", "Enregistrement…", "{length} sur {limit} caractères"),
+    ("de", "Wird gespeichert…", "{length} von {limit} Zeichen"),
+])
+def test_the_script_gets_its_sentences_in_the_pages_language_without_inline_script(language, saving, counter):
+    import html as html_module
+    import json
+
+    page = Client(HTTP_ACCEPT_LANGUAGE=language).get(reverse("home")).content.decode()
+    attribute = re.search(r'<body[^>]* data-messages="([^"]*)"', page).group(1)
+    sentences = json.loads(html_module.unescape(attribute))
+    assert sentences["saving"] == saving and sentences["counter"] == counter
+    assert "<script>" not in page and 'type="application/json"' not in page
